@@ -1,7 +1,10 @@
 package org.ibot4j.cli;
 
+import org.ibot4j.runtime.backend.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
 
 /** The {@code ibot} command line (started by {@code org.ibot4j.launcher.Launcher}). */
 @Command(name = "ibot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -11,6 +14,13 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);
         System.exit(code);
+    }
+
+    @Option(names = "--threads", scope = ScopeType.INHERITED, paramLabel = "N",
+            description = "CPU kernel threads (default: all cores, or IBOT4J_THREADS).")
+    void setThreads(int threads) {
+        if (threads < 1) throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
+        Backends.setCpuThreads(threads);
     }
 
     @Override public void run() { new CommandLine(this).usage(System.out); }

@@ -8,10 +8,29 @@ import org.ibot4j.runtime.backend.cpu.CpuBackend;
  * the scalar reference with {@link #with(Backend, Supplier)} to compare whole ops kernel-for-kernel.
  */
 public final class Backends {
-    private static volatile Backend current = CpuBackend.vector(Runtime.getRuntime().availableProcessors());
+    private static volatile Backend current = CpuBackend.vector(defaultThreads());
     private static final ThreadLocal<Backend> OVERRIDE = new ThreadLocal<>();
 
     private Backends() {}
+
+    /**
+     * Kernel threads: the system property {@code ibot4j.threads}, else the environment variable
+     * {@code IBOT4J_THREADS}, else all cores.
+     */
+    public static int defaultThreads() {
+        String v = System.getProperty("ibot4j.threads", System.getenv("IBOT4J_THREADS"));
+        if (v == null || v.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int n = Integer.parseInt(v.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException ignored) {
+            // fall through to the error
+        }
+        throw new IllegalArgumentException("ibot4j.threads / IBOT4J_THREADS must be a positive integer, got '" + v + "'");
+    }
+
+    /** Makes the vector CPU backend with {@code threads} threads the process default. */
+    public static void setCpuThreads(int threads) { setDefault(CpuBackend.vector(threads)); }
 
     /** The backend for this thread. */
     public static Backend current() {
