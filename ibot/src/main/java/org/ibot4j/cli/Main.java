@@ -16,7 +16,7 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
-    @Option(names = "--threads", scope = ScopeType.INHERITED, paramLabel = "N",
+    @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
             description = "CPU kernel threads (default: all cores, or IBOT4J_THREADS).")
     void setThreads(int threads) {
         if (threads < 1) throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
