@@ -1,0 +1,86 @@
+package org.ibot4j.runtime.optim;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ibot4j.runtime.tensor.Tensor;
+
+/**
+ * Gradient clipping. Norms are accumulated in double and rounded to float; coefficients are computed in
+ * float the way PyTorch evaluates {@code clip / (norm + 1e-6)} on a float tensor ({@code (1/(n+1e-6))·clip}).
+ */
+public final class GradClip {
+    private static final float EPS = 1e-6f;
+
+    private GradClip() {}
+
+    /**
+     * DINO/iBOT {@code clip_gradients} (spec 7.4 step 6): for EACH parameter with a gradient separately,
+     * {@code n = ‖g‖₂}, {@code c = maxNorm/(n+1e-6)}, and if {@code c < 1} the gradient is multiplied by c.
+     * Returns the norms before clipping, in order, for the parameters that have a gradient.
+     */
+    public static float[] perParameter(List<Tensor> params, double maxNorm) {
+        checkMax(maxNorm);
+        List<Float> norms = new ArrayList<>();
+        for (Tensor p : params) {
+            Float n = clipOne(p, (float) maxNorm);
+            if (n != null) norms.add(n);
+        }
+        float[] out = new float[norms.size()];
+        for (int i = 0; i < out.length; i++) out[i] = norms.get(i);
+        return out;
+    }
+
+    /** {@link #perParameter(List, double)} over named parameters: name → norm before clipping (grad-less ones omitted). */
+    public static LinkedHashMap<String, Float> perParameter(Map<String, Tensor> params, double maxNorm) {
+        checkMax(maxNorm);
+        LinkedHashMap<String, Float> norms = new LinkedHashMap<>();
+        params.forEach((name, p) -> {
+            Float n = clipOne(p, (float) maxNorm);
+            if (n != null) norms.put(name, n);
+        });
+        return norms;
+    }
+
+    /**
+     * Like {@code torch.nn.utils.clip_grad_norm_} (2-norm): the total norm over all gradients is
+     * {@code sqrt(Σ‖g_i‖²)}; every gradient is multiplied by {@code min(1, maxNorm/(total+1e-6))}.
+     * Returns the total norm before clipping (0 when no parameter has a gradient).
+     */
+    public static float globalNorm(List<Tensor> params, double maxNorm) {
+        checkMax(maxNorm);
+        List<Tensor> grads = new ArrayList<>();
+        double sq = 0;
+        for (Tensor p : params) {
+            Tensor g = p.grad();
+            if (g == null) continue;
+            grads.add(g);
+            float n = Params.norm(g);
+            sq += (double) n * n;
+        }
+        float total = (float) Math.sqrt(sq);
+        if (grads.isEmpty()) return 0f;
+        float coef = Math.min(1f, (1f / (total + EPS)) * (float) maxNorm);
+        for (Tensor g : grads) scale(g, coef);
+        return total;
+    }
+
+    private static Float clipOne(Tensor p, float maxNorm) {
+        Tensor g = p.grad();
+        if (g == null) return null;
+        float n = Params.norm(g);
+        float coef = (1f / (n + EPS)) * maxNorm;
+        if (coef < 1f) scale(g, coef);
+        return n;
+    }
+
+    private static void scale(Tensor g, float s) {
+        if (g.isContiguous()) g.mulInPlace(s);
+        else g.copyFrom(g.contiguousCopy().mulInPlace(s));
+    }
+
+    private static void checkMax(double maxNorm) {
+        if (!(maxNorm > 0) || Double.isInfinite(maxNorm)) throw new IllegalArgumentException("max norm must be finite and > 0, got " + maxNorm);
+    }
+}
