@@ -38,6 +38,10 @@ public final class Autograd {
             throw new IllegalArgumentException("gradient shape " + seed.shape() + " does not match tensor shape " + root.shape());
         }
         List<Tensor> order = topologicalOrder(root);
+        for (Tensor t : order)  // fail before touching any .grad, not half way through
+            if (t.gradFn() != null && t.gradFn().released())
+                throw new IllegalStateException("backward through node '" + t.gradFn().name() + "' a second time: its saved activations"
+                        + " were released by an earlier backward (call backward(grad, true) to retain the graph)");
         Map<Tensor, Tensor> grads = new IdentityHashMap<>();
         grads.put(root, seed);
         try (var ignored = GradMode.noGrad()) {
@@ -66,7 +70,9 @@ public final class Autograd {
                 if (!retainGraph) node.release();
             }
         }
-        if (!retainGraph) for (Tensor t : order) if (t.gradFn() != null) t.detachGraph();
+        // Release nodes that got no gradient too. Non-leaves keep their (now empty) released node rather than
+        // becoming leaves, so a later backward through them fails clearly instead of filling their .grad.
+        if (!retainGraph) for (Tensor t : order) if (t.gradFn() != null) t.gradFn().release();
     }
 
     /** Out of place: backward rules may hand the same tensor to several inputs. */
