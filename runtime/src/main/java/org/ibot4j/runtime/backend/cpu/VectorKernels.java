@@ -1,54 +1,434 @@
 package org.ibot4j.runtime.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.ibot4j.runtime.backend.BinaryOp;
 import org.ibot4j.runtime.backend.UnaryOp;
 
-/** Vector API kernels (softmax, layer norm, GELU, elementwise). TODO(helper): vectorise; currently scalar. */
+/**
+ * Vector API kernels for everything but GEMM: row softmax / log-softmax, layer norm, exact-erf GELU,
+ * elementwise maps, axpy and sum, each with the signature and semantics of its {@link ScalarKernels} reference.
+ *
+ * <p>Loops run over whole vectors of {@link #S} and finish with one masked vector, so every element goes
+ * through the same arithmetic wherever it sits: results do not depend on how CpuBackend chunks the work.
+ * Reductions add float vector partials of at most {@link #BLOCK} elements into a double in a fixed lane and
+ * block order, which makes them deterministic and keeps long rows accurate. Transcendentals come from
+ * {@link VectorMath}. Outputs may alias inputs at the same offset (in-place use).
+ */
 public final class VectorKernels {
-    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final VectorSpecies<Float> S = VectorMath.S;
+    private static final int L = S.length();
+    /** Elements accumulated in float vectors before the partial goes into a double (a multiple of L). */
+    private static final int BLOCK = Math.max(512, L);
+    private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     private VectorKernels() {}
 
     /** Which SIMD width is live, for the launcher's banner. */
     public static String describe() { return S.vectorBitSize() + "-bit " + S.length() + "xfloat32"; }
 
+    // ------------------------------------------------------------------------------------------ softmax
+
     public static void softmaxRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1, int cols, boolean log) {
-        ScalarKernels.softmaxRows(x, xOff, y, yOff, r0, r1, cols, log);
+        float[] lanes = new float[L];
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        for (int r = r0; r < r1; r++) {
+            int xi = xOff + r * cols, yi = yOff + r * cols;
+            float max = rowMax(x, xi, cols, bound, tail);
+            if (max == Float.NEGATIVE_INFINITY) max = 0f;  // a fully masked row, as in ScalarKernels
+            double sum = 0;
+            for (int b0 = 0; b0 < cols; b0 += BLOCK) {
+                int b1 = Math.min(bound, b0 + BLOCK);
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = b0; j < b1; j += L) {
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + j).sub(max));
+                    if (!log) e.intoArray(y, yi + j);
+                    acc = acc.add(e);
+                }
+                if (b0 + BLOCK >= cols && bound < cols) {
+                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + bound, tail).sub(max));
+                    if (!log) e.intoArray(y, yi + bound, tail);
+                    acc = acc.add(e, tail);
+                }
+                sum += laneSum(acc, lanes);
+            }
+            if (log) {
+                float lse = (float) Math.log(sum);
+                for (int j = 0; j < bound; j += L) {
+                    FloatVector.fromArray(S, x, xi + j).sub(max).sub(lse).intoArray(y, yi + j);
+                }
+                if (bound < cols) {
+                    FloatVector.fromArray(S, x, xi + bound, tail).sub(max).sub(lse).intoArray(y, yi + bound, tail);
+                }
+            } else {
+                float inv = (float) (1.0 / sum);
+                for (int j = 0; j < bound; j += L) FloatVector.fromArray(S, y, yi + j).mul(inv).intoArray(y, yi + j);
+                if (bound < cols) FloatVector.fromArray(S, y, yi + bound, tail).mul(inv).intoArray(y, yi + bound, tail);
+            }
+        }
     }
 
     public static void softmaxBackwardRows(float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff, int r0, int r1, int cols, boolean log) {
-        ScalarKernels.softmaxBackwardRows(y, yOff, gy, gyOff, gx, gxOff, r0, r1, cols, log);
+        float[] lanes = new float[L];
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        for (int r = r0; r < r1; r++) {
+            int yi = yOff + r * cols, gi = gyOff + r * cols, xi = gxOff + r * cols;
+            // log: dot = sum gy, gx = gy - exp(y) dot; softmax: dot = sum gy y, gx = y (gy - dot)
+            double dot = 0;
+            for (int b0 = 0; b0 < cols; b0 += BLOCK) {
+                int b1 = Math.min(bound, b0 + BLOCK);
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = b0; j < b1; j += L) {
+                    FloatVector g = FloatVector.fromArray(S, gy, gi + j);
+                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, yi + j), acc);
+                }
+                if (b0 + BLOCK >= cols && bound < cols) {
+                    FloatVector g = FloatVector.fromArray(S, gy, gi + bound, tail);  // zero outside the row
+                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, yi + bound, tail), acc);
+                }
+                dot += laneSum(acc, lanes);
+            }
+            float d = (float) dot;
+            for (int j = 0; j < bound; j += L) {
+                FloatVector yv = FloatVector.fromArray(S, y, yi + j), g = FloatVector.fromArray(S, gy, gi + j);
+                FloatVector out = log ? VectorMath.exp(yv).lanewise(VectorOperators.FMA, -d, g) : yv.mul(g.sub(d));
+                out.intoArray(gx, xi + j);
+            }
+            if (bound < cols) {
+                FloatVector yv = FloatVector.fromArray(S, y, yi + bound, tail), g = FloatVector.fromArray(S, gy, gi + bound, tail);
+                FloatVector out = log ? VectorMath.exp(yv).lanewise(VectorOperators.FMA, -d, g) : yv.mul(g.sub(d));
+                out.intoArray(gx, xi + bound, tail);
+            }
+        }
     }
+
+    private static float rowMax(float[] x, int xi, int cols, int bound, VectorMask<Float> tail) {
+        FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
+        int j = 0;
+        for (; j + 2 * L <= bound; j += 2 * L) {
+            m0 = m0.max(FloatVector.fromArray(S, x, xi + j));
+            m1 = m1.max(FloatVector.fromArray(S, x, xi + j + L));
+        }
+        if (j < bound) m0 = m0.max(FloatVector.fromArray(S, x, xi + j));
+        if (bound < cols) m1 = m1.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + bound, tail), tail);
+        return m0.max(m1).reduceLanes(VectorOperators.MAX);
+    }
+
+    // ------------------------------------------------------------------------------------------ layer norm
 
     public static void layerNormRows(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff, float[] mean, float[] rstd,
                                      int r0, int r1, int cols, float eps) {
-        ScalarKernels.layerNormRows(x, xOff, w, b, y, yOff, mean, rstd, r0, r1, cols, eps);
+        float[] lanes = new float[L];
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        for (int r = r0; r < r1; r++) {
+            int xi = xOff + r * cols, yi = yOff + r * cols;
+            // Moments about a first estimate of the mean: a mean that is large against the spread costs no accuracy.
+            float shift = (float) (blockSum(x, xi, cols, lanes) / cols);
+            double sd = 0, sd2 = 0;
+            for (int b0 = 0; b0 < cols; b0 += BLOCK) {
+                int b1 = Math.min(bound, b0 + BLOCK);
+                FloatVector a1 = FloatVector.zero(S), a2 = FloatVector.zero(S);
+                for (int j = b0; j < b1; j += L) {
+                    FloatVector d = FloatVector.fromArray(S, x, xi + j).sub(shift);
+                    a1 = a1.add(d);
+                    a2 = d.fma(d, a2);
+                }
+                if (b0 + BLOCK >= cols && bound < cols) {
+                    FloatVector d = FloatVector.fromArray(S, x, xi + bound, tail).sub(shift, tail);  // zero outside
+                    a1 = a1.add(d);
+                    a2 = d.fma(d, a2);
+                }
+                sd += laneSum(a1, lanes);
+                sd2 += laneSum(a2, lanes);
+            }
+            double c = sd / cols;
+            double rs = 1.0 / Math.sqrt(Math.max(0.0, sd2 / cols - c * c) + eps);
+            mean[r] = (float) (shift + c);
+            rstd[r] = (float) rs;
+            float cf = (float) c, rsf = (float) rs;
+            for (int j = 0; j < bound; j += L) {
+                FloatVector h = FloatVector.fromArray(S, x, xi + j).sub(shift).sub(cf).mul(rsf);
+                if (w != null) h = h.mul(FloatVector.fromArray(S, w, j));
+                if (b != null) h = h.add(FloatVector.fromArray(S, b, j));
+                h.intoArray(y, yi + j);
+            }
+            if (bound < cols) {
+                FloatVector h = FloatVector.fromArray(S, x, xi + bound, tail).sub(shift).sub(cf).mul(rsf);
+                if (w != null) h = h.mul(FloatVector.fromArray(S, w, bound, tail));
+                if (b != null) h = h.add(FloatVector.fromArray(S, b, bound, tail));
+                h.intoArray(y, yi + bound, tail);
+            }
+        }
     }
 
     public static void layerNormBackwardRows(float[] x, int xOff, float[] w, float[] mean, float[] rstd, float[] gy, int gyOff,
                                              float[] gx, int gxOff, float[] gw, float[] gb, int r0, int r1, int cols) {
-        ScalarKernels.layerNormBackwardRows(x, xOff, w, mean, rstd, gy, gyOff, gx, gxOff, gw, gb, r0, r1, cols);
+        float[] lanes = new float[L];
+        int bound = S.loopBound(cols);
+        VectorMask<Float> tail = S.indexInRange(bound, cols);
+        for (int r = r0; r < r1; r++) {
+            int xi = xOff + r * cols, gi = gyOff + r * cols, oi = gxOff + r * cols;
+            float mu = mean[r], rs = rstd[r];
+            // xhat = (x - mu) rs, g = gy w; gx = rs (g - mean(g) - xhat mean(g xhat)); gw += gy xhat; gb += gy
+            double sumG = 0, sumGX = 0;
+            for (int b0 = 0; b0 < cols; b0 += BLOCK) {
+                int b1 = Math.min(bound, b0 + BLOCK);
+                FloatVector ag = FloatVector.zero(S), agx = FloatVector.zero(S);
+                for (int j = b0; j < b1; j += L) {
+                    FloatVector xhat = FloatVector.fromArray(S, x, xi + j).sub(mu).mul(rs);
+                    FloatVector dy = FloatVector.fromArray(S, gy, gi + j);
+                    FloatVector g = w == null ? dy : dy.mul(FloatVector.fromArray(S, w, j));
+                    ag = ag.add(g);
+                    agx = g.fma(xhat, agx);
+                    if (gw != null) FloatVector.fromArray(S, gw, j).add(dy.mul(xhat)).intoArray(gw, j);
+                    if (gb != null) FloatVector.fromArray(S, gb, j).add(dy).intoArray(gb, j);
+                }
+                if (b0 + BLOCK >= cols && bound < cols) {
+                    FloatVector xhat = FloatVector.fromArray(S, x, xi + bound, tail).sub(mu).mul(rs);
+                    FloatVector dy = FloatVector.fromArray(S, gy, gi + bound, tail);
+                    FloatVector g = w == null ? dy : dy.mul(FloatVector.fromArray(S, w, bound, tail));
+                    ag = ag.add(g, tail);
+                    agx = agx.add(g.mul(xhat), tail);
+                    if (gw != null) FloatVector.fromArray(S, gw, bound, tail).add(dy.mul(xhat)).intoArray(gw, bound, tail);
+                    if (gb != null) FloatVector.fromArray(S, gb, bound, tail).add(dy).intoArray(gb, bound, tail);
+                }
+                sumG += laneSum(ag, lanes);
+                sumGX += laneSum(agx, lanes);
+            }
+            if (gx == null) continue;
+            float mg = (float) (sumG / cols), mgx = (float) (sumGX / cols);
+            for (int j = 0; j < bound; j += L) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xi + j).sub(mu).mul(rs);
+                FloatVector g = FloatVector.fromArray(S, gy, gi + j);
+                if (w != null) g = g.mul(FloatVector.fromArray(S, w, j));
+                xhat.lanewise(VectorOperators.FMA, -mgx, g.sub(mg)).mul(rs).intoArray(gx, oi + j);
+            }
+            if (bound < cols) {
+                FloatVector xhat = FloatVector.fromArray(S, x, xi + bound, tail).sub(mu).mul(rs);
+                FloatVector g = FloatVector.fromArray(S, gy, gi + bound, tail);
+                if (w != null) g = g.mul(FloatVector.fromArray(S, w, bound, tail));
+                xhat.lanewise(VectorOperators.FMA, -mgx, g.sub(mg)).mul(rs).intoArray(gx, oi + bound, tail);
+            }
+        }
     }
 
-    public static void gelu(float[] x, int xOff, float[] y, int yOff, int n) { ScalarKernels.gelu(x, xOff, y, yOff, n); }
+    // ------------------------------------------------------------------------------------------ GELU (exact erf)
+
+    public static void gelu(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) gelu(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            gelu(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
 
     public static void geluBackward(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int n) {
-        ScalarKernels.geluBackward(x, xOff, gy, gyOff, gx, gxOff, n);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            geluGrad(FloatVector.fromArray(S, x, xOff + i)).mul(FloatVector.fromArray(S, gy, gyOff + i)).intoArray(gx, gxOff + i);
+        }
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            geluGrad(FloatVector.fromArray(S, x, xOff + bound, m)).mul(FloatVector.fromArray(S, gy, gyOff + bound, m))
+                    .intoArray(gx, gxOff + bound, m);
+        }
     }
 
+    /** x Phi(x). */
+    private static FloatVector gelu(FloatVector x) { return x.mul(VectorMath.normalCdf(x, VectorMath.gaussian(x))); }
+
+    /** d/dx x Phi(x) = Phi(x) + x phi(x). */
+    private static FloatVector geluGrad(FloatVector x) {
+        FloatVector g = VectorMath.gaussian(x);
+        return x.mul(g).lanewise(VectorOperators.FMA, INV_SQRT_2PI, VectorMath.normalCdf(x, g));
+    }
+
+    // ------------------------------------------------------------------------------------------ elementwise
+
     public static void unary(UnaryOp op, float[] x, int xOff, float[] y, int yOff, int n, float param) {
-        ScalarKernels.unary(op, x, xOff, y, yOff, n, param);
+        switch (op) {
+            case ADD_SCALAR -> addScalar(x, xOff, y, yOff, n, param);
+            case MUL_SCALAR -> mulScalar(x, xOff, y, yOff, n, param);
+            case EXP -> exp(x, xOff, y, yOff, n);
+            case LOG -> log(x, xOff, y, yOff, n);
+            case SQRT -> sqrt(x, xOff, y, yOff, n);
+            case TANH -> tanh(x, xOff, y, yOff, n);
+            case POW -> VectorPow.pow(x, xOff, y, yOff, n, param);
+            case RELU -> relu(x, xOff, y, yOff, n);
+        }
+    }
+
+    private static void addScalar(float[] x, int xOff, float[] y, int yOff, int n, float p) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) FloatVector.fromArray(S, x, xOff + i).add(p).intoArray(y, yOff + i);
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, x, xOff + bound, m).add(p).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void mulScalar(float[] x, int xOff, float[] y, int yOff, int n, float p) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) FloatVector.fromArray(S, x, xOff + i).mul(p).intoArray(y, yOff + i);
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, x, xOff + bound, m).mul(p).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) VectorMath.exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            VectorMath.exp(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void log(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) VectorMath.log(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            VectorMath.log(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void sqrt(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) FloatVector.fromArray(S, x, xOff + i).sqrt().intoArray(y, yOff + i);
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, x, xOff + bound, m).sqrt().intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) VectorMath.tanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            VectorMath.tanh(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    /** x > 0 ? x : 0, so NaN and -0 give +0 exactly as the scalar reference. */
+    private static void relu(float[] x, int xOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        FloatVector zero = FloatVector.zero(S);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + i);
+        }
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector v = FloatVector.fromArray(S, x, xOff + bound, m);
+            zero.blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, yOff + bound, m);
+        }
     }
 
     public static void binary(BinaryOp op, float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
-        ScalarKernels.binary(op, a, aOff, b, bOff, y, yOff, n);
+        // One loop per operator: the Vector API needs the operator to be a constant where lanewise is called.
+        switch (op) {
+            case ADD -> add(a, aOff, b, bOff, y, yOff, n);
+            case SUB -> sub(a, aOff, b, bOff, y, yOff, n);
+            case MUL -> mul(a, aOff, b, bOff, y, yOff, n);
+            case DIV -> div(a, aOff, b, bOff, y, yOff, n);
+        }
     }
 
+    private static void add(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).add(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        }
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, a, aOff + bound, m).add(FloatVector.fromArray(S, b, bOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void sub(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).sub(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        }
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, a, aOff + bound, m).sub(FloatVector.fromArray(S, b, bOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void mul(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).mul(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        }
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, a, aOff + bound, m).mul(FloatVector.fromArray(S, b, bOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    private static void div(float[] a, int aOff, float[] b, int bOff, float[] y, int yOff, int n) {
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector.fromArray(S, a, aOff + i).div(FloatVector.fromArray(S, b, bOff + i)).intoArray(y, yOff + i);
+        }
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, a, aOff + bound, m).div(FloatVector.fromArray(S, b, bOff + bound, m)).intoArray(y, yOff + bound, m);
+        }
+    }
+
+    /** y += alpha x, rounding the product and the sum separately as the scalar reference does. */
     public static void axpy(float alpha, float[] x, int xOff, float[] y, int yOff, int n) {
-        ScalarKernels.axpy(alpha, x, xOff, y, yOff, n);
+        int bound = S.loopBound(n);
+        for (int i = 0; i < bound; i += L) {
+            FloatVector.fromArray(S, x, xOff + i).mul(alpha).add(FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        if (bound < n) {
+            VectorMask<Float> m = S.indexInRange(bound, n);
+            FloatVector.fromArray(S, x, xOff + bound, m).mul(alpha).add(FloatVector.fromArray(S, y, yOff + bound, m))
+                    .intoArray(y, yOff + bound, m);
+        }
     }
 
-    public static double sum(float[] x, int xOff, int n) { return ScalarKernels.sum(x, xOff, n); }
+    /** Sum in a fixed order (float vector partials per block, then double): the same bits every run. */
+    public static double sum(float[] x, int xOff, int n) { return blockSum(x, xOff, n, new float[L]); }
+
+    // ------------------------------------------------------------------------------------------ reductions
+
+    /** Sum of x[off, off + n): two float vector accumulators per block of BLOCK elements, blocks added in double. */
+    private static double blockSum(float[] x, int off, int n, float[] lanes) {
+        int bound = S.loopBound(n);
+        double s = 0;
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(bound, b0 + BLOCK);
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+            int j = b0;
+            for (; j + 2 * L <= b1; j += 2 * L) {
+                a0 = a0.add(FloatVector.fromArray(S, x, off + j));
+                a1 = a1.add(FloatVector.fromArray(S, x, off + j + L));
+            }
+            if (j < b1) a0 = a0.add(FloatVector.fromArray(S, x, off + j));
+            if (b0 + BLOCK >= n && bound < n) a1 = a1.add(FloatVector.fromArray(S, x, off + bound, S.indexInRange(bound, n)));
+            s += laneSum(a0.add(a1), lanes);
+        }
+        return s;
+    }
+
+    /** The lanes of v added in lane order in double. */
+    private static double laneSum(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        double s = 0;
+        for (float f : lanes) s += f;
+        return s;
+    }
 }
