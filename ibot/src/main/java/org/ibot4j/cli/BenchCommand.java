@@ -1,0 +1,147 @@
+package org.ibot4j.cli;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.ibot4j.nativebind.OpenBlas;
+import org.ibot4j.runtime.backend.Backend;
+import org.ibot4j.runtime.backend.Backends;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code ibot bench ...}: quick kernel benchmarks that print one line per case (JMH lives in benchmarks/). */
+@Command(name = "bench", description = "Quick kernel benchmarks.", mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.Gemm.class})
+public final class BenchCommand implements Runnable {
+    @Override public void run() { new picocli.CommandLine(this).usage(System.out); }
+
+    /** The ViT-S/16 matmul shapes at batch 8 (1576 tokens), two square references and the attention batches. */
+    static final List<String> DEFAULT_SHAPES = List.of("512x512x512", "1024x1024x1024", "1576x384x1152",
+            "1576x384x384", "1576x384x1536", "1576x1536x384", "48x197x64x197:NT", "48x197x197x64");
+
+    /**
+     * {@code ibot bench gemm [--threads N]}: GFLOP/s of the Vector API SGEMM and of OpenBLAS (set to the same
+     * thread count) per shape, printed as {@code MxKxN ours=… GFLOP/s openblas=… GFLOP/s ratio=…}.
+     */
+    @Command(name = "gemm", mixinStandardHelpOptions = true,
+            description = {"SGEMM GFLOP/s of the Vector API kernel against OpenBLAS at the same thread count.",
+                    "Shapes are MxKxN or BxMxKxN (a batch of B products), optionally followed by :TT giving the",
+                    "layout of A and B (N plain, T transposed), e.g. 48x197x64x197:NT is Q·Kᵀ for 48 heads."})
+    static final class Gemm implements Callable<Integer> {
+        @Option(names = "--shapes", split = ",", paramLabel = "SHAPE",
+                description = "Comma-separated shapes (default: ${DEFAULT-VALUE}).")
+        List<String> shapes = new ArrayList<>(DEFAULT_SHAPES);
+
+        @Option(names = "--repeats", description = "Timed repetitions per implementation; the best is reported (default: ${DEFAULT-VALUE}).")
+        int repeats = 9;
+
+        @Option(names = "--min-ms", description = "Minimum length of one timed repetition in ms (default: ${DEFAULT-VALUE}).")
+        int minMs = 60;
+
+        @Override public Integer call() {
+            List<Shape> parsed = shapes.stream().map(Shape::parse).toList();
+            Backend ours = Backends.current(); // the global --threads option sets its thread count
+            int threads = ours.threads();
+            boolean blas = OpenBlas.isAvailable();
+            if (blas) OpenBlas.setNumThreads(threads);
+            System.out.println("# sgemm, threads=" + threads + ", ours=" + ours.name() + ", openblas="
+                    + (blas ? OpenBlas.libraryName() + " (" + OpenBlas.config().trim() + ")" : "not found")
+                    + "; best of " + repeats + " repetitions, interleaved");
+            for (Shape s : parsed) System.out.println(measure(s, ours, blas));
+            return 0;
+        }
+
+        private String measure(Shape s, Backend ours, boolean blas) {
+            Operands op = Operands.random(s);
+            Runnable runOurs = () -> ours.sgemmBatched(s.batch(), s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f,
+                    op.a, 0, s.sizeA(), s.lda(), op.b, 0, s.sizeB(), s.ldb(), 0f, op.c, 0, s.sizeC(), s.n());
+            Runnable runBlas = () -> {
+                for (int i = 0; i < s.batch(); i++)
+                    OpenBlas.sgemm(s.transA(), s.transB(), s.m(), s.n(), s.k(), 1f, op.a, i * s.sizeA(), s.lda(),
+                            op.b, i * s.sizeB(), s.ldb(), 0f, op.cBlas, i * s.sizeC(), s.n());
+            };
+            double flops = 2.0 * s.batch() * s.m() * s.n() * s.k();
+            // Warm-up: long enough for C2 to compile the kernels (and for OpenBLAS to start its threads).
+            long warmEnd = System.nanoTime() + 1_500_000_000L;
+            int reps = 0;
+            while (System.nanoTime() < warmEnd || reps < 3) {
+                runOurs.run();
+                if (blas) runBlas.run();
+                reps++;
+            }
+            String note = "";
+            if (blas) {
+                double diff = maxRelativeDifference(op.c, op.cBlas);
+                if (diff > 1e-4) note = "  # WARNING: results differ from OpenBLAS by " + diff;
+            }
+            int iters = Math.max(1, (int) Math.ceil(minMs * 1e6 / Math.max(1, timeOnce(runOurs))));
+            double bestOurs = 0, bestBlas = 0;
+            for (int r = 0; r < repeats; r++) {
+                bestOurs = Math.max(bestOurs, gflops(runOurs, iters, flops));
+                if (blas) bestBlas = Math.max(bestBlas, gflops(runBlas, iters, flops));
+            }
+            String line = String.format("%s ours=%.1f GFLOP/s openblas=%s GFLOP/s ratio=%s", s.label(), bestOurs,
+                    blas ? String.format("%.1f", bestBlas) : "n/a", blas ? String.format("%.2f", bestOurs / bestBlas) : "n/a");
+            return line + note;
+        }
+
+        private static long timeOnce(Runnable r) {
+            long t0 = System.nanoTime();
+            r.run();
+            return System.nanoTime() - t0;
+        }
+
+        private static double gflops(Runnable r, int iters, double flops) {
+            long t0 = System.nanoTime();
+            for (int i = 0; i < iters; i++) r.run();
+            return flops * iters / (System.nanoTime() - t0);
+        }
+
+        private static double maxRelativeDifference(float[] x, float[] y) {
+            double worst = 0;
+            for (int i = 0; i < x.length; i++) worst = Math.max(worst, Math.abs(x[i] - y[i]) / (1 + Math.abs(y[i])));
+            return worst;
+        }
+    }
+
+    /** One benchmark case: {@code batch} products of op(A) (m×k) and op(B) (k×n), dense, row-major. */
+    record Shape(String label, int batch, int m, int k, int n, boolean transA, boolean transB) {
+        static Shape parse(String text) {
+            String t = text.trim();
+            String dims = t, layout = "NN";
+            int colon = t.indexOf(':');
+            if (colon >= 0) { dims = t.substring(0, colon); layout = t.substring(colon + 1).toUpperCase(); }
+            if (!layout.matches("[NT][NT]"))
+                throw new IllegalArgumentException("shape " + text + ": layout after ':' must be two of N/T, e.g. :NT");
+            int[] d;
+            try {
+                d = Arrays.stream(dims.split("x")).mapToInt(Integer::parseInt).toArray();
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("shape " + text + ": expected MxKxN or BxMxKxN with positive integers");
+            }
+            if ((d.length != 3 && d.length != 4) || Arrays.stream(d).anyMatch(v -> v <= 0))
+                throw new IllegalArgumentException("shape " + text + ": expected MxKxN or BxMxKxN with positive integers");
+            int o = d.length - 3;
+            return new Shape(t, o == 1 ? d[0] : 1, d[o], d[o + 1], d[o + 2], layout.charAt(0) == 'T', layout.charAt(1) == 'T');
+        }
+
+        int lda() { return transA ? m : k; }
+        int ldb() { return transB ? k : n; }
+        int sizeA() { return m * k; }
+        int sizeB() { return k * n; }
+        int sizeC() { return m * n; }
+    }
+
+    /** Random operands for a shape, plus separate outputs for each implementation. */
+    private record Operands(float[] a, float[] b, float[] c, float[] cBlas) {
+        static Operands random(Shape s) {
+            SplittableRandom r = new SplittableRandom(42);
+            float[] a = new float[s.batch() * s.sizeA()], b = new float[s.batch() * s.sizeB()];
+            for (int i = 0; i < a.length; i++) a[i] = (float) (r.nextDouble() * 2 - 1);
+            for (int i = 0; i < b.length; i++) b[i] = (float) (r.nextDouble() * 2 - 1);
+            return new Operands(a, b, new float[s.batch() * s.sizeC()], new float[s.batch() * s.sizeC()]);
+        }
+    }
+}
