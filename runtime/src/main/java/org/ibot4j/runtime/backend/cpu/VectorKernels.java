@@ -11,17 +11,21 @@ import org.ibot4j.runtime.backend.UnaryOp;
  * Vector API kernels for everything but GEMM: row softmax / log-softmax, layer norm, exact-erf GELU,
  * elementwise maps, axpy and sum, each with the signature and semantics of its {@link ScalarKernels} reference.
  *
- * <p>Loops run over whole vectors of {@link #S} and finish with one masked vector, so every element goes
- * through the same arithmetic wherever it sits: results do not depend on how CpuBackend chunks the work.
- * Reductions add float vector partials of at most {@link #BLOCK} elements into a double in a fixed lane and
- * block order, which makes them deterministic and keeps long rows accurate. Transcendentals come from
- * {@link VectorMath}. Outputs may alias inputs at the same offset (in-place use).
+ * <p>Loops run over whole vectors of {@link #S} and finish with one masked vector (or, for the transcendental
+ * ones, a zero-padded copy of the tail), so every element goes through the same arithmetic wherever it sits:
+ * results do not depend on how CpuBackend chunks the work. Reductions add float vector partials of at most
+ * {@link #BLOCK} elements into a double in a fixed lane and block order, which makes them deterministic and
+ * keeps long rows accurate. Transcendentals come from {@link VectorMath}; GELU runs as passes over L1 tiles.
+ * No vector value crosses a call that C2 might not inline (see VectorMath). Outputs may alias inputs at the
+ * same offset (in-place use).
  */
 public final class VectorKernels {
     static final VectorSpecies<Float> S = VectorMath.S;
     private static final int L = S.length();
     /** Elements accumulated in float vectors before the partial goes into a double (a multiple of L). */
     private static final int BLOCK = Math.max(512, L);
+    /** Elements per tile of the multi-pass GELU kernels (temporaries stay in L1). */
+    private static final int TILE = VectorMath.TILE;
     private static final float INV_SQRT_2PI = (float) (1 / Math.sqrt(2 * Math.PI));
 
     private VectorKernels() {}
@@ -32,31 +36,17 @@ public final class VectorKernels {
     // ------------------------------------------------------------------------------------------ softmax
 
     public static void softmaxRows(float[] x, int xOff, float[] y, int yOff, int r0, int r1, int cols, boolean log) {
-        float[] lanes = new float[L];
+        float[] lanes = new float[L], pad = new float[L];
+        float[] e = log ? new float[cols] : null;  // log: e^(x - max) goes to scratch (y may be x itself)
         int bound = S.loopBound(cols);
         VectorMask<Float> tail = S.indexInRange(bound, cols);
         for (int r = r0; r < r1; r++) {
             int xi = xOff + r * cols, yi = yOff + r * cols;
-            float max = rowMax(x, xi, cols, bound, tail);
+            float max = rowMax(x, xi, cols);
             if (max == Float.NEGATIVE_INFINITY) max = 0f;  // a fully masked row, as in ScalarKernels
-            double sum = 0;
-            for (int b0 = 0; b0 < cols; b0 += BLOCK) {
-                int b1 = Math.min(bound, b0 + BLOCK);
-                FloatVector acc = FloatVector.zero(S);
-                for (int j = b0; j < b1; j += L) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + j).sub(max));
-                    if (!log) e.intoArray(y, yi + j);
-                    acc = acc.add(e);
-                }
-                if (b0 + BLOCK >= cols && bound < cols) {
-                    FloatVector e = VectorMath.exp(FloatVector.fromArray(S, x, xi + bound, tail).sub(max));
-                    if (!log) e.intoArray(y, yi + bound, tail);
-                    acc = acc.add(e, tail);
-                }
-                sum += laneSum(acc, lanes);
-            }
             if (log) {
-                float lse = (float) Math.log(sum);
+                VectorMath.exp(x, xi, max, e, 0, cols, pad);
+                float lse = (float) Math.log(blockSum(e, 0, cols, lanes));
                 for (int j = 0; j < bound; j += L) {
                     FloatVector.fromArray(S, x, xi + j).sub(max).sub(lse).intoArray(y, yi + j);
                 }
@@ -64,7 +54,8 @@ public final class VectorKernels {
                     FloatVector.fromArray(S, x, xi + bound, tail).sub(max).sub(lse).intoArray(y, yi + bound, tail);
                 }
             } else {
-                float inv = (float) (1.0 / sum);
+                VectorMath.exp(x, xi, max, y, yi, cols, pad);
+                float inv = (float) (1.0 / blockSum(y, yi, cols, lanes));
                 for (int j = 0; j < bound; j += L) FloatVector.fromArray(S, y, yi + j).mul(inv).intoArray(y, yi + j);
                 if (bound < cols) FloatVector.fromArray(S, y, yi + bound, tail).mul(inv).intoArray(y, yi + bound, tail);
             }
@@ -72,41 +63,37 @@ public final class VectorKernels {
     }
 
     public static void softmaxBackwardRows(float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff, int r0, int r1, int cols, boolean log) {
-        float[] lanes = new float[L];
+        float[] lanes = new float[L], pad = new float[L];
+        float[] e = log ? new float[cols] : null;
         int bound = S.loopBound(cols);
         VectorMask<Float> tail = S.indexInRange(bound, cols);
         for (int r = r0; r < r1; r++) {
             int yi = yOff + r * cols, gi = gyOff + r * cols, xi = gxOff + r * cols;
-            // log: dot = sum gy, gx = gy - exp(y) dot; softmax: dot = sum gy y, gx = y (gy - dot)
-            double dot = 0;
-            for (int b0 = 0; b0 < cols; b0 += BLOCK) {
-                int b1 = Math.min(bound, b0 + BLOCK);
-                FloatVector acc = FloatVector.zero(S);
-                for (int j = b0; j < b1; j += L) {
-                    FloatVector g = FloatVector.fromArray(S, gy, gi + j);
-                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, yi + j), acc);
+            if (log) {  // gx = gy - e^y sum(gy)
+                VectorMath.exp(y, yi, 0f, e, 0, cols, pad);
+                float d = (float) blockSum(gy, gi, cols, lanes);
+                for (int j = 0; j < bound; j += L) {
+                    FloatVector.fromArray(S, e, j).lanewise(VectorOperators.FMA, -d, FloatVector.fromArray(S, gy, gi + j)).intoArray(gx, xi + j);
                 }
-                if (b0 + BLOCK >= cols && bound < cols) {
-                    FloatVector g = FloatVector.fromArray(S, gy, gi + bound, tail);  // zero outside the row
-                    acc = log ? acc.add(g) : g.fma(FloatVector.fromArray(S, y, yi + bound, tail), acc);
+                if (bound < cols) {
+                    FloatVector.fromArray(S, e, bound, tail).lanewise(VectorOperators.FMA, -d, FloatVector.fromArray(S, gy, gi + bound, tail))
+                            .intoArray(gx, xi + bound, tail);
                 }
-                dot += laneSum(acc, lanes);
-            }
-            float d = (float) dot;
-            for (int j = 0; j < bound; j += L) {
-                FloatVector yv = FloatVector.fromArray(S, y, yi + j), g = FloatVector.fromArray(S, gy, gi + j);
-                FloatVector out = log ? VectorMath.exp(yv).lanewise(VectorOperators.FMA, -d, g) : yv.mul(g.sub(d));
-                out.intoArray(gx, xi + j);
-            }
-            if (bound < cols) {
-                FloatVector yv = FloatVector.fromArray(S, y, yi + bound, tail), g = FloatVector.fromArray(S, gy, gi + bound, tail);
-                FloatVector out = log ? VectorMath.exp(yv).lanewise(VectorOperators.FMA, -d, g) : yv.mul(g.sub(d));
-                out.intoArray(gx, xi + bound, tail);
+            } else {  // gx = y (gy - sum(gy y))
+                float d = (float) blockDot(gy, gi, y, yi, cols, lanes);
+                for (int j = 0; j < bound; j += L) {
+                    FloatVector.fromArray(S, y, yi + j).mul(FloatVector.fromArray(S, gy, gi + j).sub(d)).intoArray(gx, xi + j);
+                }
+                if (bound < cols) {
+                    FloatVector.fromArray(S, y, yi + bound, tail).mul(FloatVector.fromArray(S, gy, gi + bound, tail).sub(d))
+                            .intoArray(gx, xi + bound, tail);
+                }
             }
         }
     }
 
-    private static float rowMax(float[] x, int xi, int cols, int bound, VectorMask<Float> tail) {
+    private static float rowMax(float[] x, int xi, int cols) {
+        int bound = S.loopBound(cols);
         FloatVector m0 = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY), m1 = m0;
         int j = 0;
         for (; j + 2 * L <= bound; j += 2 * L) {
@@ -114,7 +101,10 @@ public final class VectorKernels {
             m1 = m1.max(FloatVector.fromArray(S, x, xi + j + L));
         }
         if (j < bound) m0 = m0.max(FloatVector.fromArray(S, x, xi + j));
-        if (bound < cols) m1 = m1.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + bound, tail), tail);
+        if (bound < cols) {
+            VectorMask<Float> tail = S.indexInRange(bound, cols);
+            m1 = m1.lanewise(VectorOperators.MAX, FloatVector.fromArray(S, x, xi + bound, tail), tail);
+        }
         return m0.max(m1).reduceLanes(VectorOperators.MAX);
     }
 
@@ -143,8 +133,10 @@ public final class VectorKernels {
                     a1 = a1.add(d);
                     a2 = d.fma(d, a2);
                 }
-                sd += laneSum(a1, lanes);
-                sd2 += laneSum(a2, lanes);
+                a1.intoArray(lanes, 0);
+                sd += sumLanes(lanes);
+                a2.intoArray(lanes, 0);
+                sd2 += sumLanes(lanes);
             }
             double c = sd / cols;
             double rs = 1.0 / Math.sqrt(Math.max(0.0, sd2 / cols - c * c) + eps);
@@ -197,8 +189,10 @@ public final class VectorKernels {
                     if (gw != null) FloatVector.fromArray(S, gw, bound, tail).add(dy.mul(xhat)).intoArray(gw, bound, tail);
                     if (gb != null) FloatVector.fromArray(S, gb, bound, tail).add(dy).intoArray(gb, bound, tail);
                 }
-                sumG += laneSum(ag, lanes);
-                sumGX += laneSum(agx, lanes);
+                ag.intoArray(lanes, 0);
+                sumG += sumLanes(lanes);
+                agx.intoArray(lanes, 0);
+                sumGX += sumLanes(lanes);
             }
             if (gx == null) continue;
             float mg = (float) (sumG / cols), mgx = (float) (sumGX / cols);
@@ -220,33 +214,35 @@ public final class VectorKernels {
     // ------------------------------------------------------------------------------------------ GELU (exact erf)
 
     public static void gelu(float[] x, int xOff, float[] y, int yOff, int n) {
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += L) gelu(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        if (bound < n) {
-            VectorMask<Float> m = S.indexInRange(bound, n);
-            gelu(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
+        int size = Math.min(TILE, VectorMath.roundUp(n));
+        float[] xb = new float[size], g = new float[size], lo = new float[size];
+        for (int t = 0; t < n; t += TILE) {
+            int m = Math.min(TILE, n - t), mm = VectorMath.roundUp(m);
+            System.arraycopy(x, xOff + t, xb, 0, m);
+            VectorMath.expNegSquareFull(xb, -0.5f, g, lo, mm);
+            VectorMath.normalCdfFull(xb, g, g, mm);
+            for (int i = 0; i < mm; i += L) FloatVector.fromArray(S, xb, i).mul(FloatVector.fromArray(S, g, i)).intoArray(g, i);
+            System.arraycopy(g, 0, y, yOff + t, m);
         }
     }
 
+    /** gx = gy (Phi(x) + x phi(x)). */
     public static void geluBackward(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int n) {
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += L) {
-            geluGrad(FloatVector.fromArray(S, x, xOff + i)).mul(FloatVector.fromArray(S, gy, gyOff + i)).intoArray(gx, gxOff + i);
+        int size = Math.min(TILE, VectorMath.roundUp(n));
+        float[] xb = new float[size], g = new float[size], c = new float[size], gb = new float[size];
+        for (int t = 0; t < n; t += TILE) {
+            int m = Math.min(TILE, n - t), mm = VectorMath.roundUp(m);
+            System.arraycopy(x, xOff + t, xb, 0, m);
+            System.arraycopy(gy, gyOff + t, gb, 0, m);
+            VectorMath.expNegSquareFull(xb, -0.5f, g, c, mm);
+            VectorMath.normalCdfFull(xb, g, c, mm);
+            for (int i = 0; i < mm; i += L) {
+                FloatVector v = FloatVector.fromArray(S, xb, i);
+                FloatVector d = v.mul(FloatVector.fromArray(S, g, i)).lanewise(VectorOperators.FMA, INV_SQRT_2PI, FloatVector.fromArray(S, c, i));
+                d.mul(FloatVector.fromArray(S, gb, i)).intoArray(gb, i);
+            }
+            System.arraycopy(gb, 0, gx, gxOff + t, m);
         }
-        if (bound < n) {
-            VectorMask<Float> m = S.indexInRange(bound, n);
-            geluGrad(FloatVector.fromArray(S, x, xOff + bound, m)).mul(FloatVector.fromArray(S, gy, gyOff + bound, m))
-                    .intoArray(gx, gxOff + bound, m);
-        }
-    }
-
-    /** x Phi(x). */
-    private static FloatVector gelu(FloatVector x) { return x.mul(VectorMath.normalCdf(x, VectorMath.gaussian(x))); }
-
-    /** d/dx x Phi(x) = Phi(x) + x phi(x). */
-    private static FloatVector geluGrad(FloatVector x) {
-        FloatVector g = VectorMath.gaussian(x);
-        return x.mul(g).lanewise(VectorOperators.FMA, INV_SQRT_2PI, VectorMath.normalCdf(x, g));
     }
 
     // ------------------------------------------------------------------------------------------ elementwise
@@ -255,10 +251,10 @@ public final class VectorKernels {
         switch (op) {
             case ADD_SCALAR -> addScalar(x, xOff, y, yOff, n, param);
             case MUL_SCALAR -> mulScalar(x, xOff, y, yOff, n, param);
-            case EXP -> exp(x, xOff, y, yOff, n);
-            case LOG -> log(x, xOff, y, yOff, n);
+            case EXP -> VectorMath.exp(x, xOff, 0f, y, yOff, n, new float[L]);
+            case LOG -> VectorMath.log(x, xOff, y, yOff, n);
             case SQRT -> sqrt(x, xOff, y, yOff, n);
-            case TANH -> tanh(x, xOff, y, yOff, n);
+            case TANH -> VectorMath.tanh(x, xOff, y, yOff, n);
             case POW -> VectorPow.pow(x, xOff, y, yOff, n, param);
             case RELU -> relu(x, xOff, y, yOff, n);
         }
@@ -282,39 +278,12 @@ public final class VectorKernels {
         }
     }
 
-    private static void exp(float[] x, int xOff, float[] y, int yOff, int n) {
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += L) VectorMath.exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        if (bound < n) {
-            VectorMask<Float> m = S.indexInRange(bound, n);
-            VectorMath.exp(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
-        }
-    }
-
-    private static void log(float[] x, int xOff, float[] y, int yOff, int n) {
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += L) VectorMath.log(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        if (bound < n) {
-            VectorMask<Float> m = S.indexInRange(bound, n);
-            VectorMath.log(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
-        }
-    }
-
     private static void sqrt(float[] x, int xOff, float[] y, int yOff, int n) {
         int bound = S.loopBound(n);
         for (int i = 0; i < bound; i += L) FloatVector.fromArray(S, x, xOff + i).sqrt().intoArray(y, yOff + i);
         if (bound < n) {
             VectorMask<Float> m = S.indexInRange(bound, n);
             FloatVector.fromArray(S, x, xOff + bound, m).sqrt().intoArray(y, yOff + bound, m);
-        }
-    }
-
-    private static void tanh(float[] x, int xOff, float[] y, int yOff, int n) {
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += L) VectorMath.tanh(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        if (bound < n) {
-            VectorMask<Float> m = S.indexInRange(bound, n);
-            VectorMath.tanh(FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
         }
     }
 
@@ -419,16 +388,41 @@ public final class VectorKernels {
             }
             if (j < b1) a0 = a0.add(FloatVector.fromArray(S, x, off + j));
             if (b0 + BLOCK >= n && bound < n) a1 = a1.add(FloatVector.fromArray(S, x, off + bound, S.indexInRange(bound, n)));
-            s += laneSum(a0.add(a1), lanes);
+            a0.add(a1).intoArray(lanes, 0);
+            s += sumLanes(lanes);
         }
         return s;
     }
 
-    /** The lanes of v added in lane order in double. */
-    private static double laneSum(FloatVector v, float[] lanes) {
-        v.intoArray(lanes, 0);
+    /** Dot product of a[aOff, aOff + n) and b[bOff, ...), blocked like {@link #blockSum}. */
+    private static double blockDot(float[] a, int aOff, float[] b, int bOff, int n, float[] lanes) {
+        int bound = S.loopBound(n);
         double s = 0;
-        for (float f : lanes) s += f;
+        for (int b0 = 0; b0 < n; b0 += BLOCK) {
+            int b1 = Math.min(bound, b0 + BLOCK);
+            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S);
+            int j = b0;
+            for (; j + 2 * L <= b1; j += 2 * L) {
+                a0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), a0);
+                a1 = FloatVector.fromArray(S, a, aOff + j + L).fma(FloatVector.fromArray(S, b, bOff + j + L), a1);
+            }
+            if (j < b1) a0 = FloatVector.fromArray(S, a, aOff + j).fma(FloatVector.fromArray(S, b, bOff + j), a0);
+            if (b0 + BLOCK >= n && bound < n) {
+                VectorMask<Float> m = S.indexInRange(bound, n);
+                a1 = FloatVector.fromArray(S, a, aOff + bound, m).fma(FloatVector.fromArray(S, b, bOff + bound, m), a1);
+            }
+            a0.add(a1).intoArray(lanes, 0);
+            s += sumLanes(lanes);
+        }
+        return s;
+    }
+
+    /** The lanes added in double in a fixed pairwise order (short dependency chains, same bits every run). */
+    private static double sumLanes(float[] lanes) {
+        double s = 0;
+        int i = 0;
+        for (; i + 4 <= lanes.length; i += 4) s += ((double) lanes[i] + lanes[i + 1]) + ((double) lanes[i + 2] + lanes[i + 3]);
+        for (; i < lanes.length; i++) s += lanes[i];
         return s;
     }
 }
