@@ -32,27 +32,52 @@ final class VectorPow {
             for (int i = 0; i < n; i++) y[yOff + i] = (float) Math.pow(x[xOff + i], p);
             return;
         }
-        int bound = S.loopBound(n);
-        for (int i = 0; i < bound; i += L) apply(kind, FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i);
-        if (bound < n) {
-            VectorMask<Float> m = S.indexInRange(bound, n);
-            apply(kind, FloatVector.fromArray(S, x, xOff + bound, m)).intoArray(y, yOff + bound, m);
+        int full = S.loopBound(n);
+        powFull(kind, x, xOff, y, yOff, full);
+        if (full < n) {  // the tail through the same loops, on a zero-padded copy
+            float[] pad = new float[L];
+            VectorMask<Float> m = S.indexInRange(full, n);
+            FloatVector.fromArray(S, x, xOff + full, m).intoArray(pad, 0);
+            powFull(kind, pad, 0, pad, 0, L);
+            FloatVector.fromArray(S, pad, 0).intoArray(y, yOff + full, m);
         }
     }
 
-    private static FloatVector apply(int kind, FloatVector v) {
-        return switch (kind) {
-            case 0 -> FloatVector.broadcast(S, 1f);                       // x^0 = 1, even for NaN
-            case 1 -> v;
-            case 2 -> v.mul(v);
-            case 3 -> v.mul(v).mul(v);
-            case 4 -> { FloatVector s = v.mul(v); yield s.mul(s); }
-            case 5 -> FloatVector.broadcast(S, 1f).div(v);
-            case 6 -> { FloatVector r = FloatVector.broadcast(S, 1f).div(v); yield r.mul(r); }
-            case 7 -> v.sqrt().add(0f)                                      // +0 for -0
-                    .blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
-            default -> FloatVector.broadcast(S, 1f).div(v.sqrt().add(0f))
-                    .blend(0f, v.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY));
-        };
+    /** One loop per exponent, so no vector crosses a call or merges across branches. n is a multiple of L. */
+    private static void powFull(int kind, float[] x, int xOff, float[] y, int yOff, int n) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        switch (kind) {
+            case 0 -> { for (int i = 0; i < n; i += L) one.intoArray(y, yOff + i); }  // x^0 = 1, even for NaN
+            case 1 -> { for (int i = 0; i < n; i += L) FloatVector.fromArray(S, x, xOff + i).intoArray(y, yOff + i); }
+            case 2 -> {
+                for (int i = 0; i < n; i += L) { FloatVector v = FloatVector.fromArray(S, x, xOff + i); v.mul(v).intoArray(y, yOff + i); }
+            }
+            case 3 -> {
+                for (int i = 0; i < n; i += L) { FloatVector v = FloatVector.fromArray(S, x, xOff + i); v.mul(v).mul(v).intoArray(y, yOff + i); }
+            }
+            case 4 -> {
+                for (int i = 0; i < n; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, xOff + i), sq = v.mul(v);
+                    sq.mul(sq).intoArray(y, yOff + i);
+                }
+            }
+            case 5 -> { for (int i = 0; i < n; i += L) one.div(FloatVector.fromArray(S, x, xOff + i)).intoArray(y, yOff + i); }
+            case 6 -> {
+                for (int i = 0; i < n; i += L) { FloatVector r = one.div(FloatVector.fromArray(S, x, xOff + i)); r.mul(r).intoArray(y, yOff + i); }
+            }
+            case 7 -> {  // sqrt, with pow's +0 for -0 and +inf for -inf
+                for (int i = 0; i < n; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+                    v.sqrt().add(0f).blend(Float.POSITIVE_INFINITY, v.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY))
+                            .intoArray(y, yOff + i);
+                }
+            }
+            default -> {  // 1/sqrt, with pow's +inf for -0 and +0 for -inf
+                for (int i = 0; i < n; i += L) {
+                    FloatVector v = FloatVector.fromArray(S, x, xOff + i);
+                    one.div(v.sqrt().add(0f)).blend(0f, v.compare(VectorOperators.EQ, Float.NEGATIVE_INFINITY)).intoArray(y, yOff + i);
+                }
+            }
+        }
     }
 }
