@@ -228,9 +228,6 @@ public final class Tensor {
         this.requiresGrad = true;
     }
 
-    /** Called by the engine after backward: this non-leaf no longer points into the (released) graph. */
-    public void detachGraph() { this.gradFn = null; }
-
     /** Backward from a single-element tensor; releases the graph. */
     public void backward() { Autograd.backward(this, null, false); }
 
