@@ -48,7 +48,7 @@ public final class BenchCommand implements Runnable {
             if (blas) OpenBlas.setNumThreads(threads);
             System.out.println("# sgemm, threads=" + threads + ", ours=" + ours.name() + ", openblas="
                     + (blas ? OpenBlas.libraryName() + " (" + OpenBlas.config().trim() + ")" : "not found")
-                    + "; best of " + repeats + " repetitions, interleaved");
+                    + "; best of " + repeats + " repetitions after warm-up");
             for (Shape s : parsed) System.out.println(measure(s, ours, blas));
             return 0;
         }
@@ -63,28 +63,28 @@ public final class BenchCommand implements Runnable {
                             op.b, i * s.sizeB(), s.ldb(), 0f, op.cBlas, i * s.sizeC(), s.n());
             };
             double flops = 2.0 * s.batch() * s.m() * s.n() * s.k();
-            // Warm-up: long enough for C2 to compile the kernels (and for OpenBLAS to start its threads).
-            long warmEnd = System.nanoTime() + 1_500_000_000L;
-            int reps = 0;
-            while (System.nanoTime() < warmEnd || reps < 3) {
-                runOurs.run();
-                if (blas) runBlas.run();
-                reps++;
-            }
+            // One implementation after the other, not interleaved: OpenBLAS's idle workers spin for a while
+            // after each call and would steal a core from whatever runs next.
+            double bestOurs = best(runOurs, flops), bestBlas = 0;
             String note = "";
             if (blas) {
+                bestBlas = best(runBlas, flops);
                 double diff = maxRelativeDifference(op.c, op.cBlas);
                 if (diff > 1e-4) note = "  # WARNING: results differ from OpenBLAS by " + diff;
-            }
-            int iters = Math.max(1, (int) Math.ceil(minMs * 1e6 / Math.max(1, timeOnce(runOurs))));
-            double bestOurs = 0, bestBlas = 0;
-            for (int r = 0; r < repeats; r++) {
-                bestOurs = Math.max(bestOurs, gflops(runOurs, iters, flops));
-                if (blas) bestBlas = Math.max(bestBlas, gflops(runBlas, iters, flops));
             }
             String line = String.format("%s ours=%.1f GFLOP/s openblas=%s GFLOP/s ratio=%s", s.label(), bestOurs,
                     blas ? String.format("%.1f", bestBlas) : "n/a", blas ? String.format("%.2f", bestOurs / bestBlas) : "n/a");
             return line + note;
+        }
+
+        /** Warm up (long enough for C2 to compile the kernels), then the best of the timed repetitions. */
+        private double best(Runnable run, double flops) {
+            long warmEnd = System.nanoTime() + 1_500_000_000L;
+            for (int i = 0; i < 3 || System.nanoTime() < warmEnd; i++) run.run();
+            int iters = Math.max(1, (int) Math.ceil(minMs * 1e6 / Math.max(1, timeOnce(run))));
+            double best = 0;
+            for (int r = 0; r < repeats; r++) best = Math.max(best, gflops(run, iters, flops));
+            return best;
         }
 
         private static long timeOnce(Runnable r) {

@@ -5,8 +5,10 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The SGEMM micro-kernel: one {@value #MR}×{@link #NR} tile of C held in 12 vector registers
- * (6 rows × 2 vectors of {@link #L} floats), updated with one FMA per register per step of K from an
- * MR-tall strip of packed A (broadcast) and an NR-wide strip of packed B (vector loads).
+ * (6 rows × 2 vectors of {@link #L} floats), updated with one FMA per register per step of K: 6
+ * broadcasts from A against 2 vector loads from an NR-wide strip of packed B.
+ * A is addressed by a step stride and a row stride, so the same kernel reads a packed MR-tall strip
+ * (steps of MR, rows of 1) or a row-major A in place (steps of 1, rows of lda) without packing it.
  * Written out in full (no loops over registers) so C2 keeps every accumulator in a register: 12 accumulators,
  * 2 B vectors and a broadcast fit the 16 registers of AVX2 as well as the 32 of AVX-512.
  * On Zen 4 (AVX-512 executed as 2×256) 512- and 256-bit species measured the same in this kernel
@@ -27,12 +29,13 @@ final class GemmMicroKernel {
     private GemmMicroKernel() {}
 
     /**
-     * C[0..MR)[0..NR) (at {@code cOff}, row stride {@code ldc}) = alpha · Ap·Bp + beta · C over {@code kc} steps,
-     * where Ap is an MR-tall packed strip (MR floats per step) and Bp an NR-wide packed strip (NR floats per
+     * C[0..MR)[0..NR) (at {@code cOff}, row stride {@code ldc}) = alpha · A·Bp + beta · C over {@code kc} steps.
+     * Row r of A at step p is {@code a[aOff + p·stepA + r·rowA]}; Bp is an NR-wide packed strip (NR floats per
      * step). beta == 0 writes without reading C, so NaNs there are ignored.
      */
-    static void kernel(int kc, float[] ap, int aOff, float[] bp, int bOff,
+    static void kernel(int kc, float[] a, int aOff, int stepA, int rowA, float[] bp, int bOff,
                        float[] c, int cOff, int ldc, float alpha, float beta) {
+        int r1 = rowA, r2 = 2 * rowA, r3 = 3 * rowA, r4 = 4 * rowA, r5 = 5 * rowA;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -40,20 +43,20 @@ final class GemmMicroKernel {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int ai = aOff + p * MR, bi = bOff + p * NR;
+            int ai = aOff + p * stepA, bi = bOff + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[ai]);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00); c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[ai + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + r1]);
             c10 = a1.fma(b0, c10); c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[ai + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + r2]);
             c20 = a2.fma(b0, c20); c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[ai + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + r3]);
             c30 = a3.fma(b0, c30); c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[ai + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + r4]);
             c40 = a4.fma(b0, c40); c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[ai + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + r5]);
             c50 = a5.fma(b0, c50); c51 = a5.fma(b1, c51);
         }
         FloatVector va = FloatVector.broadcast(S, alpha);
