@@ -3,7 +3,9 @@ package org.ibot4j.cli;
 import org.ibot4j.runtime.backend.Backends;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.ScopeType;
 
 /** The {@code ibot} command line (started by {@code org.ibot4j.launcher.Launcher}). */
@@ -16,12 +18,14 @@ public final class Main implements Runnable {
         System.exit(code);
     }
 
+    @Spec CommandSpec spec;
+
     @Option(names = "--threads", scope = ScopeType.INHERIT, paramLabel = "N",
             description = "CPU kernel threads (default: all cores, or IBOT4J_THREADS).")
     void setThreads(int threads) {
-        if (threads < 1) throw new CommandLine.ParameterException(new CommandLine(this), "--threads must be >= 1, got " + threads);
+        if (threads < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
         Backends.setCpuThreads(threads);
     }
 
-    @Override public void run() { new CommandLine(this).usage(System.out); }
+    @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
 }

@@ -38,7 +38,8 @@ public final class Launcher {
                     + " IBOT4J_JAVA_HOME / JAVA_HOME to a JDK 25 (expected at /usr/lib/jvm/temurin-25-jdk-amd64).");
             System.exit(70);
         }
-        String jar = new File(Launcher.class.getProtectionDomain().getCodeSource().getLocation().toURI()).getPath();
+        // With `java -jar ibot.jar` the class path is the jar itself; under a test or IDE it is the full class path.
+        String classPath = System.getProperty("java.class.path");
         List<String> cmd = new ArrayList<>();
         cmd.add(java.toString());
         for (String opt : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -50,7 +51,7 @@ public final class Launcher {
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-D" + RELAUNCH_MARK + "=true");
         cmd.add("-cp");
-        cmd.add(jar);
+        cmd.add(classPath);
         cmd.add(CLI_MAIN);
         for (String a : args) cmd.add(a);
         Process p = new ProcessBuilder(cmd).inheritIO().start();
