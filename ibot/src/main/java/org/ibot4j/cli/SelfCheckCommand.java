@@ -3,7 +3,9 @@ package org.ibot4j.cli;
 import java.util.concurrent.Callable;
 import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.nn.Block;
 import org.ibot4j.runtime.random.Rng;
+import org.ibot4j.runtime.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +36,7 @@ public final class SelfCheckCommand implements Callable<Integer> {
         ok &= report("log-softmax 64x1000", rows(fast, ref, rng, 64, 1000, Kernel.LOG_SOFTMAX));
         ok &= report("layer norm 1576x384", rows(fast, ref, rng, 1576, 384, Kernel.LAYER_NORM));
         ok &= report("gelu 1576x1536", rows(fast, ref, rng, 1576, 1536, Kernel.GELU));
+        ok &= report("ViT block fwd+bwd (dim 96)", block(fast, ref));
         System.out.println(ok ? "selfcheck: OK" : "selfcheck: FAILED");
         return ok ? 0 : 1;
     }
@@ -55,6 +58,21 @@ public final class SelfCheckCommand implements Callable<Integer> {
         fast.sgemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c1, 0, n);
         ref.sgemm(ta, tb, m, n, k, 1f, a, 0, ta ? m : k, b, 0, tb ? k : n, 0f, c2, 0, n);
         return maxRel(c1, c2);
+    }
+
+    /** A whole pre-norm ViT block, forward and input gradient, on both backends with the same weights. */
+    private double block(Backend fast, Backend ref) {
+        float[][] fastRun = Backends.with(fast, () -> blockRun(seed)), refRun = Backends.with(ref, () -> blockRun(seed));
+        return Math.max(maxRel(fastRun[0], refRun[0]), maxRel(fastRun[1], refRun[1]));
+    }
+
+    private static float[][] blockRun(long seed) {
+        Rng rng = new Rng(seed + 1);
+        Block block = new Block(96, 4, rng);
+        Tensor x = Tensor.randn(rng, 2, 17, 96).requiresGrad(true);
+        Tensor y = block.forward(x);
+        y.backward(Tensor.randn(rng, 2, 17, 96));
+        return new float[][] {y.toArray(), x.grad().toArray()};
     }
 
     private enum Kernel { SOFTMAX, LOG_SOFTMAX, LAYER_NORM, GELU }
