@@ -1,5 +1,6 @@
 package org.ibot4j.runtime.backend.cpu;
 
+import static org.ibot4j.runtime.backend.cpu.GemmMicroKernel.L;
 import static org.ibot4j.runtime.backend.cpu.GemmMicroKernel.MR;
 import static org.ibot4j.runtime.backend.cpu.GemmMicroKernel.NR;
 
@@ -158,11 +159,14 @@ public final class VectorGemm implements Gemm {
             int rows = Math.min(MR, mc - ir), ai = aOff + ir * stripA;
             for (int jr = 0; jr < nc; jr += NR) {
                 int cols = Math.min(NR, nc - jr), co = cOff + ir * ldc + jr;
-                if (rows == MR && cols == NR) {
-                    GemmMicroKernel.kernel(kc, a, ai, stepA, rowA, bp, jr * kc, c, co, ldc, alpha, beta);
+                boolean narrow = cols <= L;
+                if (rows == MR && cols == (narrow ? L : NR)) {
+                    if (narrow) GemmMicroKernel.kernelNarrow(kc, a, ai, stepA, rowA, bp, jr * kc, c, co, ldc, alpha, beta);
+                    else GemmMicroKernel.kernel(kc, a, ai, stepA, rowA, bp, jr * kc, c, co, ldc, alpha, beta);
                 } else {
                     // Overhanging tile: compute it whole into the staging tile, write back the part inside C.
-                    GemmMicroKernel.kernel(kc, a, ai, stepA, rowA, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                    if (narrow) GemmMicroKernel.kernelNarrow(kc, a, ai, stepA, rowA, bp, jr * kc, tile, 0, NR, 1f, 0f);
+                    else GemmMicroKernel.kernel(kc, a, ai, stepA, rowA, bp, jr * kc, tile, 0, NR, 1f, 0f);
                     for (int r = 0; r < rows; r++)
                         for (int j = 0; j < cols; j++) {
                             int ci = co + r * ldc + j;

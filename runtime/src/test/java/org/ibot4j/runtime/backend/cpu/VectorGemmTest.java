@@ -80,7 +80,9 @@ class VectorGemmTest {
         SplittableRandom r = new SplittableRandom(2);
         for (boolean ta : new boolean[]{false, true})
             for (boolean tb : new boolean[]{false, true})
-                for (int[] s : new int[][]{{33, 65, 17}, {129, 7, 65}, {65, 129, 33}, {3, 33, 129}, {17, 17, 17}})
+                // includes last column strips exactly one vector wide (48 = 32 + 16, 16) and whole row strips
+                for (int[] s : new int[][]{{33, 65, 17}, {129, 7, 65}, {65, 129, 33}, {3, 33, 129}, {17, 17, 17},
+                        {36, 48, 100}, {66, 16, 33}, {37, 80, 20}})
                     check(Problem.random(r, ta, tb, s[0], s[1], s[2], 1f, 0f, 5, 3));
     }
 
