@@ -3,6 +3,7 @@ package org.ibot4j.cli;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.ibot4j.nativebind.OpenBlas;
@@ -72,8 +73,9 @@ public final class BenchCommand implements Runnable {
                 double diff = maxRelativeDifference(op.c, op.cBlas);
                 if (diff > 1e-4) note = "  # WARNING: results differ from OpenBLAS by " + diff;
             }
-            String line = String.format("%s ours=%.1f GFLOP/s openblas=%s GFLOP/s ratio=%s", s.label(), bestOurs,
-                    blas ? String.format("%.1f", bestBlas) : "n/a", blas ? String.format("%.2f", bestOurs / bestBlas) : "n/a");
+            String line = blas
+                    ? String.format(Locale.ROOT, "%s ours=%.1f GFLOP/s openblas=%.1f GFLOP/s ratio=%.2f", s.label(), bestOurs, bestBlas, bestOurs / bestBlas)
+                    : String.format(Locale.ROOT, "%s ours=%.1f GFLOP/s openblas=n/a ratio=n/a", s.label(), bestOurs);
             return line + note;
         }
 
