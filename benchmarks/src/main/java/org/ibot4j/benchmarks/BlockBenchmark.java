@@ -18,7 +18,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One ViT-S/16 block (dim 384, 6 heads, MLP 1536) forward + backward at batch 8 (8×197 tokens).
- * Compare with {@code tools/bench_block_torch.py} (PyTorch, same shapes and threads), or run
+ * Compare with {@code ibot/src/main/resources/org/ibot4j/cli/bench_block_torch.py} (PyTorch, same shapes and threads), or run
  * {@code ibot bench block}, which measures both in one run.
  */
 @State(Scope.Thread)

@@ -2,7 +2,7 @@
 """Times one ViT-S/16 block forward+backward in PyTorch (CPU), the reference for `ibot bench block`.
 
 Prints one line: `torch_block_ms=<median ms> threads=<n> torch=<version>`.
-Usage: /usr/bin/python3 tools/bench_block_torch.py [--threads 2] [--batch 8] [--reps 10]
+Usage: /usr/bin/python3 ibot/src/main/resources/org/ibot4j/cli/bench_block_torch.py [--threads 2] [--batch 8] [--reps 10]
 """
 import argparse
 import statistics
