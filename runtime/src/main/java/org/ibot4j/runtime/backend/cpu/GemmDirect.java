@@ -1,7 +1,7 @@
 package org.ibot4j.runtime.backend.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -56,12 +56,31 @@ final class GemmDirect {
         for (; j < n; j++) y[j] = Math.fma(s, x[xOff + j], y[j]);
     }
 
+    /** Lane rotations for {@link #sumLanes}: ROTATE[h] moves lane i+h to lane i. */
+    private static final VectorShuffle<Float>[] ROTATE = rotations();
+
+    @SuppressWarnings("unchecked")
+    private static VectorShuffle<Float>[] rotations() {
+        VectorShuffle<Float>[] r = new VectorShuffle[L];
+        for (int h = 1; h < L; h *= 2) { int shift = h; r[h] = VectorShuffle.fromOp(S, i -> (i + shift) % L); }
+        return r;
+    }
+
+    /**
+     * Sum of the lanes by a fixed pairwise tree. {@code reduceLanes(ADD)} leaves the order unspecified and the
+     * interpreter and the C2 intrinsic do differ, which made identical seeded runs differ in the last bit.
+     */
+    static float sumLanes(FloatVector v) {
+        for (int h = L / 2; h >= 1; h /= 2) v = v.add(v.rearrange(ROTATE[h]));
+        return v.lane(0);
+    }
+
     private static float dot(float[] x, int xOff, float[] y, int yOff, int k) {
         FloatVector acc = FloatVector.zero(S);
         int p = 0;
         for (int bound = S.loopBound(k); p < bound; p += L)
             acc = FloatVector.fromArray(S, x, xOff + p).fma(FloatVector.fromArray(S, y, yOff + p), acc);
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = sumLanes(acc);
         for (; p < k; p++) s = Math.fma(x[xOff + p], y[yOff + p], s);
         return s;
     }
