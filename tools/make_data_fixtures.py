@@ -84,6 +84,15 @@ def main():
         fn = "%s.%dx%d.bin" % (name.rsplit(".", 1)[0], w, h)
         np.asarray(r, dtype=np.uint8).tofile(os.path.join(out, fn))
         manifest["resize"].append({"image": name, "width": w, "height": h, "expected": fn})
+    # JPEG: decoders may differ by rounding (IDCT, chroma upsampling); the test reports the difference.
+    manifest["jpeg"] = []
+    for name, img in [("smooth_q90_420.jpg", Image.fromarray(smooth[:48, :64], "RGB")),
+                      ("noise_q75_grey.jpg", Image.fromarray(rng.integers(0, 256, (24, 40), dtype=np.uint8), "L"))]:
+        img.save(os.path.join(out, name), quality=90 if "q90" in name else 75)
+        rgb = Image.open(os.path.join(out, name)).convert("RGB")
+        stem = name.rsplit(".", 1)[0]
+        np.asarray(rgb, dtype=np.uint8).tofile(os.path.join(out, stem + ".rgb.bin"))
+        manifest["jpeg"].append({"image": name, "width": rgb.size[0], "height": rgb.size[1], "rgb": stem + ".rgb.bin"})
     with open(os.path.join(out, "manifest.json"), "w") as f:
         json.dump(manifest, f, indent=1)
 

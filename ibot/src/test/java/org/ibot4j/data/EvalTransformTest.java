@@ -51,6 +51,29 @@ class EvalTransformTest {
         }
     }
 
+    /**
+     * JPEG decoding (ImageIO with the TwelveMonkeys reader) against PIL's libjpeg-turbo: the decoders may round
+     * the IDCT and chroma upsampling differently, so this allows at most 2 levels per sample and prints the
+     * figures; grey JPEGs have no chroma step.
+     */
+    @Test
+    void jpegDecodesCloseToPil(@TempDir Path tmp) throws IOException {
+        for (JsonNode e : manifest().get("jpeg")) {
+            RgbImage img = decode(e.get("image").asText(), tmp);
+            assertEquals(e.get("width").asInt(), img.width());
+            assertEquals(e.get("height").asInt(), img.height());
+            byte[] expected = resource(e.get("rgb").asText());
+            int maxDiff = 0, differing = 0;
+            for (int i = 0; i < expected.length; i++) {
+                int d = Math.abs((expected[i] & 0xff) - (img.rgb()[i] & 0xff));
+                maxDiff = Math.max(maxDiff, d);
+                if (d != 0) differing++;
+            }
+            System.out.println("jpeg " + e.get("image").asText() + ": max |diff| " + maxDiff + ", " + differing + "/" + expected.length + " samples differ from PIL");
+            assertTrue(maxDiff <= 2, e.get("image").asText() + " differs from PIL by up to " + maxDiff);
+        }
+    }
+
     @Test
     void resizeIsBitExactWithPil(@TempDir Path tmp) throws IOException {
         JsonNode m = manifest();
