@@ -11,7 +11,8 @@ import picocli.CommandLine.ScopeType;
 /** The {@code ibot} command line (started by {@code org.ibot4j.launcher.Launcher}). */
 @Command(name = "ibot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "iBOT self-supervised pre-training on the JVM.",
-        subcommands = {CommandLine.HelpCommand.class, SelfCheckCommand.class, BenchCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, SelfCheckCommand.class, BenchCommand.class,
+                ExtractBackboneCommand.class, EmbedCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = new CommandLine(new Main()).execute(args);
