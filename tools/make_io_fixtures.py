@@ -79,6 +79,13 @@ class Case:
             json.dump({"format": FORMAT, "meta": self.meta, "tensors": entries}, f, indent=1)
 
 
+def zput(z, name, data):
+    """Adds an entry with a fixed timestamp, so regenerated fixtures are byte-identical."""
+    info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+    info.compress_type = z.compression
+    z.writestr(info, data)
+
+
 def vit_state_dict(dim=16, depth=2, heads=2, patch=4, chans=3, npatch=4, mlp=2, gen=None):
     """A small ViT-shaped state dict (official names) with non-trivial values."""
     g = gen
@@ -207,7 +214,7 @@ def case_prefix(g):
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(c.path("renamed.pth"), "w", zipfile.ZIP_STORED) as dst:
         for info in src.infolist():
             rest = info.filename.split("/", 1)[1]
-            dst.writestr("model_v2/" + rest, src.read(info.filename))
+            zput(dst, "model_v2/" + rest, src.read(info.filename))
     c.put_all("", sd)
     c.write()
 
@@ -220,8 +227,28 @@ def case_deflated(g):
     buf.seek(0)
     with zipfile.ZipFile(buf) as src, zipfile.ZipFile(c.path("deflated.pth"), "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            dst.writestr(info.filename, src.read(info.filename))
+            zput(dst, info.filename, src.read(info.filename))
     c.put_all("", sd)
+    c.write()
+
+
+def case_pickle_protocols():
+    """Plain Python values pickled with every protocol 0-5 (no tensors), each wrapped as data.pkl in a zip."""
+    shared = [1, 2]
+    value = {"small": 7, "neg": -3, "i16": 40000, "i32": -2000000000, "i64": 2 ** 40, "huge": 2 ** 70,
+             "float": 0.1, "negf": -1.5e300, "text": "h\u00e9llo \u2603", "none": None, "yes": True, "no": False,
+             "t0": (), "t1": (1,), "t2": (1, "a"), "t3": (1, 2, 3), "t4": (1, 2, 3, 4), "nested": [[1], {"k": [2.5]}],
+             "a": shared, "b": shared, 12: "int key", "bytes": b"\x00\xffab", "set": {3}, "frozen": frozenset({4})}
+    c = Case("pickle_protocols", {"what": "plain values pickled with protocols 0-5 as p<N>.pth; 'json' is the value "
+                                           "without bytes/set/frozen, which tests check separately"})
+    for proto in range(6):
+        with zipfile.ZipFile(c.path(f"p{proto}.pth"), "w", zipfile.ZIP_STORED) as z:
+            zput(z, f"p{proto}/data.pkl", pickle.dumps(value, protocol=proto))
+            zput(z, f"p{proto}/version", "3\n")
+    j = {str(k): (list(v) if isinstance(v, tuple) else v) for k, v in value.items()
+         if k not in ("bytes", "set", "frozen", "huge")}
+    c.meta["json"] = j
+    c.meta["huge"] = str(2 ** 70)
     c.write()
 
 
@@ -235,8 +262,8 @@ def case_evil():
     payload = pickle.dumps({"x": _Evil()}, protocol=2)
     assert b"system" in payload
     with zipfile.ZipFile(c.path("evil.pth"), "w", zipfile.ZIP_STORED) as z:
-        z.writestr("evil/data.pkl", payload)
-        z.writestr("evil/version", "3\n")
+        zput(z, "evil/data.pkl", payload)
+        zput(z, "evil/version", "3\n")
     c.write()
 
 
@@ -320,6 +347,7 @@ def main():
               case_deflated, case_safetensors, case_npy):
         f(g)
     case_evil()
+    case_pickle_protocols()
     print("fixtures written to", ROOT)
 
 

@@ -36,7 +36,11 @@ public final class PthReader {
             String prefix = pkl.substring(0, pkl.length() - "data.pkl".length());
             ByteOrder order = byteOrder(zip, prefix);
             byte[] pickle = zip.bytes(zip.entries().get(pkl));
-            return Unpickler.load(path + " (" + pkl + ")", pickle, new TorchPickleEnv(zip, prefix, order));
+            try {
+                return Unpickler.load(path + " (" + pkl + ")", pickle, new TorchPickleEnv(zip, prefix, order));
+            } catch (RuntimeException e) { // malformed values in an otherwise well-formed stream
+                throw new IOException(path + ": corrupt checkpoint pickle " + pkl + ": " + e, e);
+            }
         }
     }
 

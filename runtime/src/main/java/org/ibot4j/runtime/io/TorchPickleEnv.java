@@ -44,6 +44,7 @@ final class TorchPickleEnv implements Unpickler.Env {
             "torch._utils._rebuild_tensor_v2", "torch._utils._rebuild_tensor", "torch._utils._rebuild_parameter",
             "torch._utils._rebuild_parameter_with_state", "torch._tensor._rebuild_from_type_v2",
             "collections.OrderedDict", "torch.Size", "builtins.set", "builtins.frozenset", "__builtin__.set",
+            "__builtin__.frozenset",
             "_codecs.encode", "torch.Tensor", "torch.nn.parameter.Parameter");
 
     /** Plain classes read as {@link PickledObject} (no behaviour needed, and none run). */
@@ -93,7 +94,7 @@ final class TorchPickleEnv implements Unpickler.Env {
                 }
                 case "torch.Size" -> Unpickler.tuple(asList(args.get(0)).toArray());
                 case "builtins.set", "__builtin__.set" -> new LinkedHashSet<>(args.isEmpty() ? List.of() : asList(args.get(0)));
-                case "builtins.frozenset" -> Set.copyOf(args.isEmpty() ? List.of() : asList(args.get(0)));
+                case "builtins.frozenset", "__builtin__.frozenset" -> Set.copyOf(args.isEmpty() ? List.of() : asList(args.get(0)));
                 case "_codecs.encode" -> ((String) args.get(0)).getBytes(
                         args.size() > 1 && "latin1".equals(args.get(1)) ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
                 default -> {

@@ -87,9 +87,10 @@ final class Unpickler {
                 case 0x8a -> push(longBytes(u8(), opPos)); // LONG1
                 case 0x8b -> push(longBytes(len32(opPos), opPos)); // LONG4
                 case 'I' -> push(textInt(line(), opPos)); // INT
-                case 'L' -> push(textLong(line(), opPos)); // LONG
+                case 'L' -> push(textBig(line(), opPos)); // LONG
                 case 'G' -> push(Double.longBitsToDouble(be64())); // BINFLOAT
                 case 'F' -> push(Double.parseDouble(line())); // FLOAT
+                case 'V' -> push(rawUnicodeEscape(line(StandardCharsets.ISO_8859_1))); // UNICODE (protocol 0)
                 case 'X' -> push(utf8(len32(opPos), opPos)); // BINUNICODE
                 case 0x8c -> push(utf8(u8(), opPos)); // SHORT_BINUNICODE
                 case 0x8d -> push(utf8(len64(opPos), opPos)); // BINUNICODE8
@@ -265,11 +266,13 @@ final class Unpickler {
 
     private String latin1(int n, int opPos) throws IOException { return new String(bytes(n, opPos), StandardCharsets.ISO_8859_1); }
 
-    private String line() throws IOException {
+    private String line() throws IOException { return line(StandardCharsets.UTF_8); }
+
+    private String line(java.nio.charset.Charset cs) throws IOException {
         int start = pos;
         while (pos < in.length && in[pos] != '\n') pos++;
         if (pos >= in.length) throw new IOException(source + ": pickle ends early inside a text argument at byte " + start);
-        String s = new String(in, start, pos - start, StandardCharsets.UTF_8);
+        String s = new String(in, start, pos - start, cs);
         pos++;
         return s;
     }
@@ -288,6 +291,33 @@ final class Unpickler {
         if (s.equals("00")) return Boolean.FALSE;
         if (s.equals("01")) return Boolean.TRUE;
         return textLong(s, opPos);
+    }
+
+    private Object textBig(String s, int opPos) throws IOException {
+        try {
+            BigInteger v = new BigInteger(s.endsWith("L") ? s.substring(0, s.length() - 1) : s);
+            return v.bitLength() < 64 ? (Object) v.longValue() : v;
+        } catch (NumberFormatException e) {
+            throw error(opPos, "bad integer '" + s + "'");
+        }
+    }
+
+    /** Python's raw-unicode-escape: text as is, except backslash-u plus 4 hex digits and backslash-U plus 8. */
+    private static String rawUnicodeEscape(String s) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\\' && i + 6 <= s.length() && s.charAt(i + 1) == 'u') {
+                b.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+                i += 5;
+            } else if (c == '\\' && i + 10 <= s.length() && s.charAt(i + 1) == 'U') {
+                b.appendCodePoint(Integer.parseInt(s.substring(i + 2, i + 10), 16));
+                i += 9;
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
     }
 
     private Long textLong(String s, int opPos) throws IOException {
