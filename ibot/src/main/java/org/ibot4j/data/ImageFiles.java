@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -17,7 +20,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 
 /**
- * Image files on disk: listing the images of a folder (recursively, sorted by path, as torchvision's
+ * Image files on disk: listing the images of a folder (recursively, in the order torchvision's
  * ImageFolder sorts its samples) and decoding one into 8-bit RGB the way PIL's {@code convert('RGB')} does
  * (grey replicated, alpha dropped without compositing, palettes looked up, 16-bit samples reduced to their high
  * byte). A file that cannot be decoded is an {@link IOException} naming it, never a silent skip.
@@ -35,14 +38,33 @@ public final class ImageFiles {
         return dot > 0 && EXTENSIONS.contains(name.substring(dot + 1).toLowerCase(Locale.ROOT));
     }
 
-    /** All image files under {@code dir} (recursively, following no links), sorted by their path string. */
+    /**
+     * All image files under {@code dir}, recursively (following links, as torchvision's {@code os.walk(...,
+     * followlinks=True)}), in ImageFolder's sample order: a folder's own files sorted by name, then each
+     * sub-folder in name order, recursively (so class folders come in class-index order).
+     */
     public static List<Path> list(Path dir) throws IOException {
         if (!Files.exists(dir)) throw new NoSuchFileException(dir.toString(), null, "no such folder");
         if (!Files.isDirectory(dir)) throw new NotDirectoryException(dir.toString());
-        try (Stream<Path> s = Files.walk(dir)) {
-            return s.filter(Files::isRegularFile).filter(ImageFiles::isImage)
-                    .sorted((a, b) -> a.toString().compareTo(b.toString())).toList();
+        List<Path> out = new ArrayList<>();
+        collect(dir, out, new HashSet<>());
+        return out;
+    }
+
+    private static void collect(Path dir, List<Path> out, Set<Path> seen) throws IOException {
+        if (!seen.add(dir.toRealPath())) return; // a link cycle
+        List<Path> files = new ArrayList<>(), dirs = new ArrayList<>();
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (Files.isDirectory(p)) dirs.add(p);
+                else if (Files.isRegularFile(p) && isImage(p)) files.add(p);
+            }
         }
+        Comparator<Path> byName = Comparator.comparing(p -> p.getFileName().toString());
+        files.sort(byName);
+        dirs.sort(byName);
+        out.addAll(files);
+        for (Path d : dirs) collect(d, out, seen);
     }
 
     /** Decodes {@code file} into RGB; an unreadable, unsupported or corrupt file is an IOException naming it. */

@@ -131,15 +131,21 @@ class EvalTransformTest {
     }
 
     @Test
-    void listsImagesRecursivelySortedAndRejectsCorruptFiles(@TempDir Path tmp) throws IOException {
+    void listsImagesInImageFolderOrderAndRejectsCorruptFiles(@TempDir Path tmp) throws IOException {
         Files.createDirectories(tmp.resolve("b/sub"));
         Files.createDirectories(tmp.resolve("a"));
         Files.write(tmp.resolve("b/sub/z.PNG"), resource("grey_33x47.png"));
         Files.write(tmp.resolve("a/y.png"), resource("grey_33x47.png"));
         Files.write(tmp.resolve("a/notes.txt"), new byte[] {1, 2});
         Files.write(tmp.resolve("c.jpg"), new byte[] {(byte) 0xff, (byte) 0xd8, 1, 2, 3});
+        Files.createDirectories(tmp.resolve("a-b"));
+        Files.createDirectories(tmp.resolve("a/sub"));
+        Files.write(tmp.resolve("a/sub/x.png"), resource("grey_33x47.png"));
+        Files.write(tmp.resolve("a-b/w.png"), resource("grey_33x47.png"));
         List<Path> files = ImageFiles.list(tmp);
-        assertEquals(List.of(tmp.resolve("a/y.png"), tmp.resolve("b/sub/z.PNG"), tmp.resolve("c.jpg")), files);
+        // ImageFolder order: own files first, then sub-folders by name, each fully ("a" with "a/sub" before "a-b")
+        assertEquals(List.of(tmp.resolve("c.jpg"), tmp.resolve("a/y.png"), tmp.resolve("a/sub/x.png"), tmp.resolve("a-b/w.png"),
+                tmp.resolve("b/sub/z.PNG")), files);
         IOException bad = assertThrows(IOException.class, () -> ImageFiles.read(tmp.resolve("c.jpg")));
         assertTrue(bad.getMessage().contains("c.jpg"), bad.getMessage());
         IOException missing = assertThrows(IOException.class, () -> ImageFiles.read(tmp.resolve("nope.png")));
