@@ -264,6 +264,11 @@ def case_evil():
     with zipfile.ZipFile(c.path("evil.pth"), "w", zipfile.ZIP_STORED) as z:
         zput(z, "evil/data.pkl", payload)
         zput(z, "evil/version", "3\n")
+    # the same attack spelled with the 'os' module name, as a hand-written protocol-2 pickle
+    os_payload = b"\x80\x02}q\x00X\x01\x00\x00\x00xcos\nsystem\nX\n\x00\x00\x00echo pwned\x85Rs."
+    with zipfile.ZipFile(c.path("evil_os.pth"), "w", zipfile.ZIP_STORED) as z:
+        zput(z, "archive/data.pkl", os_payload)
+        zput(z, "archive/version", "3\n")
     c.write()
 
 

@@ -111,6 +111,9 @@ class PthReaderTest {
         assertTrue(e.getMessage().contains("refusing to load unknown global 'posix.system'")
                 || e.getMessage().contains("refusing to load unknown global 'os.system'"), e.getMessage());
         assertTrue(e.getMessage().contains("evil.pth"), e.getMessage());
+        Path evilOs = IoFixtures.dir("evil").resolve("evil_os.pth");
+        e = assertThrows(IOException.class, () -> PthReader.load(evilOs));
+        assertTrue(e.getMessage().contains("refusing to load unknown global 'os.system'"), e.getMessage());
     }
 
     @Test
