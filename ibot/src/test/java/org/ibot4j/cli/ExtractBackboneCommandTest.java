@@ -17,6 +17,7 @@ import org.ibot4j.runtime.io.PthWriter;
 import org.ibot4j.runtime.io.SafeTensors;
 import org.ibot4j.runtime.random.Rng;
 import org.ibot4j.runtime.tensor.Tensor;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,6 +68,34 @@ class ExtractBackboneCommandTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("6 tensors"), r.out());
         assertState(TEACHER, readPth(out));
+    }
+
+    /** When /usr/bin/python3 has torch: {@code torch.load} opens the extracted backbone with the same keys, shapes and sums. */
+    @Test void pytorchLoadsTheExtractedBackbone() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "no /usr/bin/python3");
+        Assumptions.assumeTrue(new ProcessBuilder(python.toString(), "-c", "import torch").start().waitFor() == 0, "python3 has no torch");
+        Path out = dir.resolve("for_torch.pth");
+        EmbedCommandTest.Run r = EmbedCommandTest.run("extract_backbone", ckpt.toString(), out.toString());
+        assertEquals(0, r.code(), r.err());
+        String script = "import sys, torch\n"
+                + "sd = torch.load(sys.argv[1], map_location='cpu')\n"
+                + "assert isinstance(sd, dict), type(sd)\n"
+                + "for k, v in sd.items(): print(k, 'x'.join(map(str, v.shape)), repr(float(v.double().sum())))\n";
+        Process p = new ProcessBuilder(python.toString(), "-c", script, out.toString()).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), text);
+        List<String> lines = text.lines().toList();
+        assertEquals(TEACHER.size(), lines.size(), text);
+        int i = 0;
+        for (var e : TEACHER.entrySet()) {
+            String[] f = lines.get(i++).split(" ");
+            assertEquals(e.getKey(), f[0], text);
+            assertEquals("2x3", f[1], text);
+            double sum = 0;
+            for (float v : e.getValue().toArray()) sum += v;
+            assertEquals(sum, Double.parseDouble(f[2]), 1e-6, e.getKey());
+        }
     }
 
     @Test void studentToSafetensorsWithMetadata() throws IOException {
