@@ -227,7 +227,7 @@ public final class EmbedCommand implements Callable<Integer> {
     private Batches folderBatches(PrintWriter err) throws IOException {
         List<Path> files = ImageFiles.list(input);
         EvalTransform transform = EvalTransform.forCrop(imageSize);
-        err.println("embed: " + files.size() + " images in " + input + " (resize " + transform.resize() + ", crop " + imageSize + ")");
+        err.println("embed: " + files.size() + (files.size() == 1 ? " image in " : " images in ") + input + " (resize " + transform.resize() + ", crop " + imageSize + ")");
         return new Batches() {
             @Override public int count() { return files.size(); }
 

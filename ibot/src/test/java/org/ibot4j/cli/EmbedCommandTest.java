@@ -174,6 +174,17 @@ class EmbedCommandTest {
         assertEquals(List.of("a.png", "b.png", "sub" + java.io.File.separator + "c.png"), rows);
     }
 
+    @Test void helpDocumentsTheCommands() {
+        Run r = run("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("embed") && r.out().contains("extract_backbone"), r.out());
+        r = run("embed", "--help");
+        assertEquals(0, r.code());
+        for (String opt : List.of("--pretrained_weights", "--checkpoint_key", "--input", "--output", "--all_tokens", "--attention",
+                "--image_size", "--batch_size", "--embed_dim", "--depth", "--num_heads"))
+            assertTrue(r.out().contains(opt), opt + " in " + r.out());
+    }
+
     @Test void badInputsAreClearErrors() throws IOException {
         Path in = dir.resolve("ok.npy");
         Npy.save(in, Tensor.randn(new Rng(6), 1, 3, 32, 32));
