@@ -16,10 +16,11 @@ public final class Parallel {
     public Parallel(int threads) {
         if (threads < 1) throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         this.threads = threads;
+        java.util.concurrent.atomic.AtomicInteger names = new java.util.concurrent.atomic.AtomicInteger();
         this.pool = threads == 1 ? null : new ForkJoinPool(threads, p -> {
             var t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(p);
             t.setDaemon(true);
-            t.setName("ibot4j-cpu-" + t.getPoolIndex());
+            t.setName("ibot4j-cpu-" + names.getAndIncrement());  // the pool index is not assigned yet here
             return t;
         }, null, false);
     }
