@@ -19,7 +19,10 @@ import org.ibot4j.model.VitArch;
 import org.ibot4j.model.VitConfig;
 import org.ibot4j.runtime.autograd.GradMode;
 import org.ibot4j.runtime.io.Npy;
+import org.ibot4j.runtime.io.PthArchive;
+import org.ibot4j.runtime.io.PthReader;
 import org.ibot4j.runtime.random.Rng;
+import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -156,13 +159,29 @@ public final class EmbedCommand implements Callable<Integer> {
     /**
      * The backbone of {@code --arch} (with overrides) and the given weights, strictly loaded, in eval mode. Its
      * position table is made for the checkpoint's own grid (so the stored table is used as is for inputs of that
-     * size and resampled once, in the forward pass, for others); the mask token is tolerated either way.
+     * size and resampled once, in the forward pass, for others); the mask token is tolerated either way. A
+     * {@code .pth} file is opened lazily: its tensors are converted from the mapped file straight into the
+     * model's parameters, so the heap never holds the weights twice.
      */
     private VisionTransformer loadModel() throws IOException {
+        if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors"))
+            return loadModel(ExtractBackboneCommand.readCheckpoint(weights));
+        if (!Files.isRegularFile(weights)) throw new NoSuchFileException(weights.toString(), null, "weights/checkpoint file not found");
+        PthArchive archive;
+        try {
+            archive = PthReader.open(weights);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("cannot read " + weights + ": " + describe(e), e);
+        }
+        try (archive) {
+            return loadModel(archive.root());
+        }
+    }
+
+    private VisionTransformer loadModel(Object root) {
         VitConfig config = VitArch.config(arch, patchSize, embedDim, depth, numHeads);
-        Object root = ExtractBackboneCommand.readCheckpoint(weights);
-        Map<String, Tensor> state = BackboneWeights.backboneState(root, checkpointKey);
-        Tensor pos = state.get("pos_embed");
+        Map<String, Shape> state = BackboneWeights.backboneShapes(root, checkpointKey);
+        Shape pos = state.get("pos_embed");
         if (pos != null && pos.rank() == 3 && pos.dim(1) > 1) {
             int side = (int) Math.round(Math.sqrt(pos.dim(1) - 1));
             if (side * side == pos.dim(1) - 1) config = config.withImgSize(side * patchSize);

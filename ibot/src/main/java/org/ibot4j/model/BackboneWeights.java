@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ibot4j.runtime.autograd.GradMode;
+import org.ibot4j.runtime.io.LazyTensor;
+import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -12,8 +14,10 @@ import org.ibot4j.runtime.tensor.Tensor;
  * (spec 8.4).
  *
  * <p>A checkpoint is given as the root object a reader returns: a {@code Map<String, Object>} from the
- * {@code .pth} reader (nested dicts as maps, tensors as {@link Tensor}, anything else as some other object)
- * or a flat {@code Map<String, Tensor>} from safetensors. Loading follows the reference evaluation loaders:
+ * {@code .pth} reader (nested dicts as maps, tensors as {@link Tensor}, anything else as some other object),
+ * the same with {@link LazyTensor}s from a lazily opened checkpoint ({@code PthReader.open}: the values are then
+ * converted straight from the mapped file into the model's parameters, never held twice), or a flat
+ * {@code Map<String, Tensor>} from safetensors. Loading follows the reference evaluation loaders:
  * take {@code root[checkpointKey]} when present, unwrap a {@code state_dict} wrapper, delete every
  * {@code module.} and {@code backbone.} substring from key names, and drop {@code head.*}. Then, unlike the
  * reference (which loads non-strictly), loading is strict by default: every model key must be present with
@@ -57,30 +61,41 @@ public final class BackboneWeights {
      */
     public static Report load(VisionTransformer model, Object root, String checkpointKey, boolean strict) {
         List<String> ignored = new ArrayList<>();
-        LinkedHashMap<String, Tensor> state = backboneState(root, checkpointKey, ignored);
+        LinkedHashMap<String, Object> state = entries(root, checkpointKey, ignored);
         LinkedHashMap<String, Tensor> own = model.stateDict();
         boolean resized = false;
-        Tensor pos = state.get(POS_KEY), ownPos = own.get(POS_KEY);
-        if (pos != null && !pos.shape().equals(ownPos.shape()) && pos.rank() == 3 && pos.dim(2) == ownPos.dim(2) && isSquareTable(pos)) {
-            int g = model.config().gridSize();
-            try (var ng = GradMode.noGrad()) { state.put(POS_KEY, PosEmbed.resize(pos.detach(), g, g)); }
-            resized = true;
+        Object pos = state.get(POS_KEY);
+        Tensor ownPos = own.get(POS_KEY);
+        if (pos != null) {
+            Shape ps = shapeOf(pos);
+            if (!ps.equals(ownPos.shape()) && ps.rank() == 3 && ps.dim(2) == ownPos.dim(2) && isSquareTable(ps)) {
+                int g = model.config().gridSize();
+                try (var ng = GradMode.noGrad()) { state.put(POS_KEY, PosEmbed.resize(tensorOf(pos).detach(), g, g)); } // small: read eagerly
+                resized = true;
+            }
         }
         if (!own.containsKey(MASK_KEY) && state.containsKey(MASK_KEY)) { state.remove(MASK_KEY); ignored.add(MASK_KEY); }
         List<String> missing = new ArrayList<>(), unexpected = new ArrayList<>(), misShaped = new ArrayList<>();
-        LinkedHashMap<String, Tensor> usable = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> usable = new LinkedHashMap<>();
         for (var e : own.entrySet()) {
-            Tensor src = state.get(e.getKey());
+            Object src = state.get(e.getKey());
             if (src == null) { if (!e.getKey().equals(MASK_KEY)) missing.add(e.getKey()); }
-            else if (!src.shape().equals(e.getValue().shape()))
-                misShaped.add(e.getKey() + " (checkpoint " + src.shape() + ", model " + e.getValue().shape() + ")");
+            else if (!shapeOf(src).equals(e.getValue().shape()))
+                misShaped.add(e.getKey() + " (checkpoint " + shapeOf(src) + ", model " + e.getValue().shape() + ")");
             else usable.put(e.getKey(), src);
         }
         for (String k : state.keySet()) if (!own.containsKey(k)) unexpected.add(k);
         Report report = new Report(List.copyOf(missing), List.copyOf(unexpected), List.copyOf(misShaped), List.copyOf(ignored), resized);
         if (strict && !report.clean())
             throw new IllegalArgumentException("checkpoint does not fit this " + describe(model) + (checkpointKey != null ? " (checkpoint key '" + checkpointKey + "')" : "") + ":" + report.describe());
-        try (var ng = GradMode.noGrad()) { model.loadStateDict(usable, false); }
+        try (var ng = GradMode.noGrad()) {
+            // in place, in state-dict order (tensor identity kept; for a shared sub-module the last name wins)
+            for (var e : own.entrySet()) {
+                Object src = usable.get(e.getKey());
+                if (src instanceof LazyTensor lt) lt.readInto(e.getValue());
+                else if (src instanceof Tensor t && t != e.getValue()) e.getValue().copyFrom(t);
+            }
+        }
         return report;
     }
 
@@ -88,16 +103,29 @@ public final class BackboneWeights {
      * The backbone state dict as the reference evaluation loaders see it: {@code root[checkpointKey]} if present,
      * a {@code state_dict} wrapper unwrapped, {@code module.}/{@code backbone.} deleted from key names, {@code head.*}
      * dropped, non-tensor entries skipped. Fails when no tensor is left, naming the top-level keys found.
+     * {@link LazyTensor} values of a lazily opened checkpoint are read here (use {@link #backboneShapes} to look
+     * without reading).
      */
     public static LinkedHashMap<String, Tensor> backboneState(Object root, String checkpointKey) {
-        return backboneState(root, checkpointKey, new ArrayList<>());
+        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        entries(root, checkpointKey, new ArrayList<>()).forEach((k, v) -> out.put(k, tensorOf(v)));
+        return out;
     }
 
-    private static LinkedHashMap<String, Tensor> backboneState(Object root, String checkpointKey, List<String> ignored) {
+    /** The shapes of the entries {@link #backboneState} would return, in order, without reading any values. */
+    public static LinkedHashMap<String, Shape> backboneShapes(Object root, String checkpointKey) {
+        LinkedHashMap<String, Shape> out = new LinkedHashMap<>();
+        entries(root, checkpointKey, new ArrayList<>()).forEach((k, v) -> out.put(k, shapeOf(v)));
+        return out;
+    }
+
+    /** The key selection of {@link #backboneState}, values left as they are ({@link Tensor} or {@link LazyTensor}). */
+    private static LinkedHashMap<String, Object> entries(Object root, String checkpointKey, List<String> ignored) {
         Map<?, ?> dict = select(root, checkpointKey);
-        LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
+        LinkedHashMap<String, Object> out = new LinkedHashMap<>();
         for (var e : dict.entrySet()) {
-            if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof Tensor t)) continue;
+            Object t = e.getValue();
+            if (!(e.getKey() instanceof String k) || !isTensor(t)) continue;
             String name = k.replace("module.", "").replace("backbone.", "");
             if (name.startsWith("head.")) { ignored.add(k); continue; }
             if (out.put(name, t) != null) throw new IllegalArgumentException("checkpoint keys collide after removing 'module.'/'backbone.': " + name);
@@ -111,7 +139,7 @@ public final class BackboneWeights {
      * The fine-tuning extraction (spec 8.4, {@code extract_backbone_weights.py} of the classification code):
      * {@code root[checkpointKey]} (or the root itself when it has no such entry but holds tensors), keeping only
      * keys starting with {@code module.backbone.} or {@code backbone.}, stripped of that prefix, in order.
-     * Fails when no backbone key is found.
+     * Fails when no backbone key is found. {@link LazyTensor} values are read.
      */
     public static LinkedHashMap<String, Tensor> extract(Object root, String checkpointKey) {
         Map<?, ?> dict = asMap(root);
@@ -120,9 +148,9 @@ public final class BackboneWeights {
             throw new IllegalArgumentException("checkpoint has no '" + checkpointKey + "' entry" + keysHint(root, null));
         LinkedHashMap<String, Tensor> out = new LinkedHashMap<>();
         for (var e : dict.entrySet()) {
-            if (!(e.getKey() instanceof String k) || !(e.getValue() instanceof Tensor t)) continue;
+            if (!(e.getKey() instanceof String k) || !isTensor(e.getValue())) continue;
             String name = k.startsWith("module.backbone.") ? k.substring(16) : k.startsWith("backbone.") ? k.substring(9) : null;
-            if (name != null) out.put(name, t);
+            if (name != null) out.put(name, tensorOf(e.getValue())); // a lazy value is read here
         }
         if (out.isEmpty())
             throw new IllegalArgumentException("no 'backbone.' or 'module.backbone.' keys found" + (checkpointKey != null ? " under '" + checkpointKey + "'" : "") + keysHint(root, checkpointKey));
@@ -144,11 +172,17 @@ public final class BackboneWeights {
     }
 
     private static boolean hasTensors(Map<?, ?> m) {
-        for (Object v : m.values()) if (v instanceof Tensor) return true;
+        for (Object v : m.values()) if (isTensor(v)) return true;
         return false;
     }
 
-    private static boolean isSquareTable(Tensor pos) {
+    private static boolean isTensor(Object v) { return v instanceof Tensor || v instanceof LazyTensor; }
+
+    private static Shape shapeOf(Object v) { return v instanceof LazyTensor lt ? lt.shape() : ((Tensor) v).shape(); }
+
+    private static Tensor tensorOf(Object v) { return v instanceof LazyTensor lt ? lt.read() : (Tensor) v; }
+
+    private static boolean isSquareTable(Shape pos) {
         int p = pos.dim(1) - 1;
         int s = (int) Math.round(Math.sqrt(Math.max(p, 0)));
         return pos.dim(0) == 1 && p > 0 && s * s == p;

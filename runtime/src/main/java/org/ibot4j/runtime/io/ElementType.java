@@ -15,6 +15,15 @@ enum ElementType {
 
     ElementType(int bytes) { this.bytes = bytes; }
 
+    /** PyTorch's name of the type ({@code float32}, {@code bfloat16}, ...). */
+    String torchName() {
+        return switch (this) {
+            case F32 -> "float32"; case F16 -> "float16"; case BF16 -> "bfloat16"; case F64 -> "float64";
+            case I64 -> "int64"; case I32 -> "int32"; case I16 -> "int16"; case I8 -> "int8"; case U8 -> "uint8";
+            case BOOL -> "bool";
+        };
+    }
+
     /** Size of one element in bytes. */
     int bytes() { return bytes; }
 

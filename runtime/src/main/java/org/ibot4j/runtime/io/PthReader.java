@@ -15,7 +15,8 @@ import org.ibot4j.runtime.tensor.Tensor;
  * <p>The archive is memory-mapped; the pickle {@code <prefix>/data.pkl} (any prefix folder) is interpreted by
  * an allow-listing pickle machine, and each storage {@code <prefix>/data/<key>} is read once, straight from the
  * mapping into a float32 array (float16, bfloat16, float64 and integer storages are converted). The heap
- * therefore holds about one float32 copy of the weights and nothing else of size.
+ * therefore holds about one float32 copy of the weights and nothing else of size. {@link #open} reads nothing
+ * of size at all: its tensors are {@link LazyTensor}s converted on demand, straight into their destination.
  *
  * <p>Object model of the result: dict / OrderedDict → {@code LinkedHashMap<Object,Object>} (string keys stay
  * {@code String}, int keys become {@code Long}); list → mutable {@code List}; tuple and {@code torch.Size} →
@@ -28,20 +29,53 @@ import org.ibot4j.runtime.tensor.Tensor;
 public final class PthReader {
     private PthReader() {}
 
-    /** The unpickled root object of the checkpoint at {@code path}. */
+    /** The unpickled root object of the checkpoint at {@code path}, every tensor read into the heap. */
     public static Object load(Path path) throws IOException {
-        if (!Files.isRegularFile(path)) throw new IOException(path + ": no such checkpoint file");
-        try (ZipArchive zip = ZipArchive.open(path)) {
-            String pkl = findPickle(zip);
-            String prefix = pkl.substring(0, pkl.length() - "data.pkl".length());
-            ByteOrder order = byteOrder(zip, prefix);
-            byte[] pickle = zip.bytes(zip.entries().get(pkl));
-            try {
-                return Unpickler.load(path + " (" + pkl + ")", pickle, new TorchPickleEnv(zip, prefix, order));
-            } catch (RuntimeException e) { // malformed values in an otherwise well-formed stream
-                throw new IOException(path + ": corrupt checkpoint pickle " + pkl + ": " + e, e);
-            }
+        try (ZipArchive zip = openZip(path)) {
+            return unpickle(zip, false);
         }
+    }
+
+    /**
+     * Opens the checkpoint at {@code path} lazily: the pickle is read (and checked) now, but every tensor is left
+     * in the mapped file as a {@link LazyTensor}, to be converted straight into its destination (a storage in a
+     * compressed entry, which {@code torch.save} never writes, is inflated once into a byte array). Close the
+     * archive when done reading.
+     */
+    public static PthArchive open(Path path) throws IOException {
+        ZipArchive zip = openZip(path);
+        try {
+            return new PthArchive(zip, unpickle(zip, true));
+        } catch (IOException | RuntimeException | Error e) {
+            zip.close();
+            throw e;
+        }
+    }
+
+    private static ZipArchive openZip(Path path) throws IOException {
+        if (!Files.isRegularFile(path)) throw new IOException(path + ": no such checkpoint file");
+        return ZipArchive.open(path);
+    }
+
+    private static Object unpickle(ZipArchive zip, boolean lazy) throws IOException {
+        Path path = zip.path();
+        String pkl = findPickle(zip);
+        String prefix = pkl.substring(0, pkl.length() - "data.pkl".length());
+        ByteOrder order = byteOrder(zip, prefix);
+        byte[] pickle = zip.bytes(zip.entries().get(pkl));
+        try {
+            return Unpickler.load(path + " (" + pkl + ")", pickle, new TorchPickleEnv(zip, prefix, order, lazy));
+        } catch (RuntimeException e) { // malformed values in an otherwise well-formed stream
+            throw new IOException(path + ": corrupt checkpoint pickle " + pkl + ": " + e, e);
+        }
+    }
+
+    /** The lazy-tensor entries of {@code dict} (from {@link #open}), in order, keyed by {@code String.valueOf(key)}. */
+    public static Map<String, LazyTensor> lazyTensors(Map<?, ?> dict) {
+        Map<String, LazyTensor> out = new LinkedHashMap<>();
+        for (Map.Entry<?, ?> e : dict.entrySet())
+            if (e.getValue() instanceof LazyTensor t) out.put(String.valueOf(e.getKey()), t);
+        return out;
     }
 
     /** The tensor-valued entries of {@code dict}, in order, keyed by {@code String.valueOf(key)}. */

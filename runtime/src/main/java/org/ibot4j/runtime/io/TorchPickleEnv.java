@@ -17,9 +17,10 @@ import org.ibot4j.runtime.tensor.Tensor;
 
 /**
  * Gives meaning to the globals of a {@code torch.save} pickle: an explicit allow-list of the callables and
- * classes PyTorch checkpoints use. Tensors are rebuilt as views over float32 heap storages read from the
- * archive's {@code data/<key>} entries (each storage read once, so shared storages stay shared); allow-listed
- * plain classes become {@link PickledObject}s; every other global is refused by name.
+ * classes PyTorch checkpoints use. Eagerly, tensors are rebuilt as views over float32 heap storages read from
+ * the archive's {@code data/<key>} entries (each storage read once, so shared storages stay shared); lazily,
+ * as {@link LazyTensor}s pointing into the mapped entries, nothing read. Allow-listed plain classes become
+ * {@link PickledObject}s; every other global is refused by name.
  */
 final class TorchPickleEnv implements Unpickler.Env {
     /** A global the pickle referred to (after the allow-list check). */
@@ -27,8 +28,10 @@ final class TorchPickleEnv implements Unpickler.Env {
         String qualified() { return module + "." + name; }
     }
 
-    /** A storage loaded from the archive, as float32 values. */
-    record LoadedStorage(String key, HeapStorage storage) {}
+    /** A storage of the archive: where its bytes lie and, when read eagerly, its float32 values (else null). */
+    record LoadedStorage(StoredArray stored, HeapStorage storage) {
+        String key() { return stored.key(); }
+    }
 
     private static final Map<String, ElementType> STORAGES = Map.ofEntries(
             Map.entry("FloatStorage", ElementType.F32), Map.entry("HalfStorage", ElementType.F16),
@@ -55,12 +58,15 @@ final class TorchPickleEnv implements Unpickler.Env {
     private final ZipArchive zip;
     private final String prefix;
     private final ByteOrder order;
+    private final boolean lazy;
     private final Map<String, LoadedStorage> storages = new HashMap<>();
 
-    TorchPickleEnv(ZipArchive zip, String prefix, ByteOrder order) {
+    /** {@code lazy}: tensors become {@link LazyTensor}s over the mapping instead of being read into the heap. */
+    TorchPickleEnv(ZipArchive zip, String prefix, ByteOrder order, boolean lazy) {
         this.zip = zip;
         this.prefix = prefix;
         this.order = order;
+        this.lazy = lazy;
     }
 
     private String where() { return zip.path().toString(); }
@@ -117,7 +123,7 @@ final class TorchPickleEnv implements Unpickler.Env {
 
     @Override public Object build(Object obj, Object state) throws IOException {
         if (obj instanceof PickledObject p) return new PickledObject(p.module(), p.name(), p.args(), state);
-        if (obj instanceof Map<?, ?> || obj instanceof Tensor) return obj; // OrderedDict._metadata, tensor attributes
+        if (obj instanceof Map<?, ?> || obj instanceof Tensor || obj instanceof LazyTensor) return obj; // OrderedDict._metadata, tensor attributes
         throw new IOException(where() + ": pickle sets the state of a " + Unpickler.typeName(obj) + ", which is not allowed");
     }
 
@@ -131,12 +137,13 @@ final class TorchPickleEnv implements Unpickler.Env {
         long numel = ((Number) t.get(4)).longValue();
         LoadedStorage cached = storages.get(key);
         if (cached != null) return cached;
-        LoadedStorage s = new LoadedStorage(key, readStorage(key, STORAGES.get(g.name()), numel));
+        StoredArray stored = storedArray(key, STORAGES.get(g.name()), numel);
+        LoadedStorage s = new LoadedStorage(stored, lazy ? null : new HeapStorage(stored.readAll()));
         storages.put(key, s);
         return s;
     }
 
-    private HeapStorage readStorage(String key, ElementType type, long numel) throws IOException {
+    private StoredArray storedArray(String key, ElementType type, long numel) throws IOException {
         String name = prefix + "data/" + key;
         ZipArchive.Entry e = zip.entries().get(name);
         if (e == null) throw new IOException(where() + ": storage '" + name + "' is missing from the archive");
@@ -146,12 +153,10 @@ final class TorchPickleEnv implements Unpickler.Env {
             throw new IOException(where() + ": storage '" + name + "' has " + e.size() + " bytes, expected " + need
                     + " (" + numel + " x " + type + ")");
         MemorySegment data = zip.data(e);
-        float[] values = new float[(int) numel];
-        type.readFloats(data, 0, values, 0, (int) numel, order);
-        return new HeapStorage(values);
+        return new StoredArray(where(), key, type, numel, data, order);
     }
 
-    private Tensor rebuildTensor(Object storage, Object offset, Object size, Object stride) throws IOException {
+    private Object rebuildTensor(Object storage, Object offset, Object size, Object stride) throws IOException {
         if (!(storage instanceof LoadedStorage s)) throw new IOException(where() + ": tensor built on a " + Unpickler.typeName(storage) + ", not a storage");
         int[] dims = ints(size), strides = ints(stride);
         if (dims.length != strides.length) throw new IOException(where() + ": tensor has " + dims.length + " sizes but " + strides.length + " strides");
@@ -163,15 +168,16 @@ final class TorchPickleEnv implements Unpickler.Env {
             long span = (long) (dims[i] - 1) * strides[i];
             if (span > 0) last += span; else first += span;
         }
-        int length = s.storage().length();
+        long length = s.stored().numel();
         if (!empty && (first < 0 || last >= length))
             throw new IOException(where() + ": tensor view (offset " + off + ", sizes " + java.util.Arrays.toString(dims)
                     + ", strides " + java.util.Arrays.toString(strides) + ") reaches outside storage '" + s.key() + "' of " + length + " elements");
+        if (lazy) return new LazyTensor(s.stored(), empty ? 0 : off, dims, strides);
         return Tensor.view(s.storage(), empty ? 0 : (int) off, Shape.of(dims), strides);
     }
 
-    private Tensor tensorArg(Object o) throws IOException {
-        if (o instanceof Tensor t) return t;
+    private Object tensorArg(Object o) throws IOException {
+        if (o instanceof Tensor || o instanceof LazyTensor) return o;
         throw new IOException(where() + ": parameter data is a " + Unpickler.typeName(o) + ", not a tensor");
     }
 
