@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.ibot4j.runtime.autograd.GradMode;
 import org.ibot4j.runtime.io.Npy;
 import org.ibot4j.runtime.io.PthArchive;
 import org.ibot4j.runtime.io.PthReader;
+import org.ibot4j.runtime.io.SafeTensors;
 import org.ibot4j.runtime.random.Rng;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -160,21 +162,30 @@ public final class EmbedCommand implements Callable<Integer> {
      * The backbone of {@code --arch} (with overrides) and the given weights, strictly loaded, in eval mode. Its
      * position table is made for the checkpoint's own grid (so the stored table is used as is for inputs of that
      * size and resampled once, in the forward pass, for others); the mask token is tolerated either way. A
-     * {@code .pth} file is opened lazily: its tensors are converted from the mapped file straight into the
+     * {@code .pth} or {@code .safetensors} file is opened lazily: its tensors are converted from the mapped file straight into the
      * model's parameters, so the heap never holds the weights twice.
      */
     private VisionTransformer loadModel() throws IOException {
-        if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors"))
-            return loadModel(ExtractBackboneCommand.readCheckpoint(weights));
         if (!Files.isRegularFile(weights)) throw new NoSuchFileException(weights.toString(), null, "weights/checkpoint file not found");
-        PthArchive archive;
+        Object root;
+        Runnable close;
         try {
-            archive = PthReader.open(weights);
+            if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
+                SafeTensors.Archive a = SafeTensors.open(weights);
+                root = new LinkedHashMap<String, Object>(a.tensors());
+                close = a::close;
+            } else {
+                PthArchive a = PthReader.open(weights);
+                root = a.root();
+                close = a::close;
+            }
         } catch (IOException | RuntimeException e) {
             throw new IOException("cannot read " + weights + ": " + describe(e), e);
         }
-        try (archive) {
-            return loadModel(archive.root());
+        try {
+            return loadModel(root);
+        } finally {
+            close.run();
         }
     }
 

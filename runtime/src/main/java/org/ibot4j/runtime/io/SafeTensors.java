@@ -18,13 +18,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
  * The safetensors format: an 8-byte little-endian header length, a JSON header mapping each tensor name to
  * {@code {dtype, shape, data_offsets}} (plus an optional {@code __metadata__} map of strings), then the raw
  * little-endian data. Reading maps the file and converts F32/F16/BF16/F64/I64 (and I32/I16/I8/U8/BOOL) to
- * float32; writing stores F32.
+ * float32 (eagerly with {@link #load}, on demand with {@link #open}); writing stores F32.
  */
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -37,8 +38,64 @@ public final class SafeTensors {
 
     /** Reads every tensor of {@code path} as float32, validating the header against the file. */
     public static Contents load(Path path) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            Lazy lazy = parse(path, arena);
+            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            lazy.tensors().forEach((name, t) -> tensors.put(name, t.read()));
+            return new Contents(Collections.unmodifiableMap(tensors), lazy.metadata());
+        }
+    }
+
+    /**
+     * Opens {@code path} lazily: the header is read and validated now, the tensors stay in the memory-mapped file
+     * as {@link LazyTensor}s, converted to float32 only when read (straight into a destination with
+     * {@link LazyTensor#readInto}). Close the archive when done reading.
+     */
+    public static Archive open(Path path) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            Lazy lazy = parse(path, arena);
+            return new Archive(path, arena, lazy.tensors(), lazy.metadata());
+        } catch (IOException | RuntimeException | Error e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A safetensors file opened by {@link #open}: still mapped, its tensors unread. Closing unmaps it; its lazy
+     * tensors cannot be read afterwards.
+     */
+    public static final class Archive implements AutoCloseable {
+        private final Path path;
+        private final Arena arena;
+        private final Map<String, LazyTensor> tensors;
+        private final Map<String, String> metadata;
+
+        private Archive(Path path, Arena arena, Map<String, LazyTensor> tensors, Map<String, String> metadata) {
+            this.path = path;
+            this.arena = arena;
+            this.tensors = tensors;
+            this.metadata = metadata;
+        }
+
+        public Path path() { return path; }
+
+        /** The tensors in header order, unread. */
+        public Map<String, LazyTensor> tensors() { return tensors; }
+
+        /** The header's string metadata. */
+        public Map<String, String> metadata() { return metadata; }
+
+        @Override public void close() { arena.close(); }
+    }
+
+    /** A parsed header: where each tensor lies in the mapping (valid while the arena is open). */
+    private record Lazy(Map<String, LazyTensor> tensors, Map<String, String> metadata) {}
+
+    private static Lazy parse(Path path, Arena arena) throws IOException {
         if (!Files.isRegularFile(path)) throw new IOException(path + ": no such safetensors file");
-        try (Arena arena = Arena.ofConfined(); FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = ch.size();
             if (size < 8) throw bad(path, "file has only " + size + " bytes, not even a header length");
             MemorySegment f = ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
@@ -54,7 +111,7 @@ public final class SafeTensors {
             }
             if (header == null || !header.isObject()) throw bad(path, "header is not a JSON object");
             long dataStart = 8 + headerLen, dataSize = size - dataStart;
-            Map<String, Tensor> tensors = new LinkedHashMap<>();
+            Map<String, LazyTensor> tensors = new LinkedHashMap<>();
             Map<String, String> metadata = new LinkedHashMap<>();
             for (Map.Entry<String, JsonNode> e : header.properties()) {
                 String name = e.getKey();
@@ -69,11 +126,11 @@ public final class SafeTensors {
                 }
                 tensors.put(name, readTensor(path, name, info, f, dataStart, dataSize));
             }
-            return new Contents(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
+            return new Lazy(Collections.unmodifiableMap(tensors), Collections.unmodifiableMap(metadata));
         }
     }
 
-    private static Tensor readTensor(Path path, String name, JsonNode info, MemorySegment f, long dataStart, long dataSize)
+    private static LazyTensor readTensor(Path path, String name, JsonNode info, MemorySegment f, long dataStart, long dataSize)
             throws IOException {
         if (!info.isObject()) throw bad(path, "entry '" + name + "' is not an object");
         ElementType type = dtype(path, name, info.path("dtype").asText(""));
@@ -97,9 +154,9 @@ public final class SafeTensors {
             throw bad(path, "tensor '" + name + "' of shape " + java.util.Arrays.toString(dims) + " and dtype " + type
                     + " needs " + numel * type.bytes() + " bytes, data_offsets give " + (end - begin));
         if (numel > Integer.MAX_VALUE - 16) throw bad(path, "tensor '" + name + "' is too large");
-        float[] v = new float[(int) numel];
-        type.readFloats(f, dataStart + begin, v, 0, v.length, ByteOrder.LITTLE_ENDIAN);
-        return Tensor.of(v, dims);
+        StoredArray stored = new StoredArray(path.toString(), name, type, numel, f.asSlice(dataStart + begin, end - begin),
+                ByteOrder.LITTLE_ENDIAN);
+        return new LazyTensor(stored, 0, dims, Shape.of(dims).contiguousStrides());
     }
 
     private static ElementType dtype(Path path, String name, String s) throws IOException {
