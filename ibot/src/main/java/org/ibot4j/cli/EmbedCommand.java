@@ -23,7 +23,6 @@ import org.ibot4j.runtime.io.Npy;
 import org.ibot4j.runtime.io.PthArchive;
 import org.ibot4j.runtime.io.PthReader;
 import org.ibot4j.runtime.io.SafeTensors;
-import org.ibot4j.runtime.random.Rng;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -197,7 +196,7 @@ public final class EmbedCommand implements Callable<Integer> {
             int side = (int) Math.round(Math.sqrt(pos.dim(1) - 1));
             if (side * side == pos.dim(1) - 1) config = config.withImgSize(side * patchSize);
         }
-        VisionTransformer model = new VisionTransformer(config, new Rng(0));
+        VisionTransformer model = VisionTransformer.forLoading(config);  // every weight comes from the strict load
         try {
             BackboneWeights.load(model, root, checkpointKey);
         } catch (IllegalArgumentException e) {
