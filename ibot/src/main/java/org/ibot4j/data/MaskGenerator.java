@@ -63,29 +63,37 @@ public final class MaskGenerator {
         int count = 0;
         int minArea = (Math.min(h, w) / 3) * (Math.min(h, w) / 3);
         while (count < target) {
-            double budget = target - count;
-            int added = 0;
-            for (int attempt = 0; attempt < 10 && added == 0; attempt++) {
-                double area = uniform(rng, minArea, budget);
-                double ar = Math.exp(uniform(rng, LOG_ASPECT_MIN, LOG_ASPECT_MAX));
-                int bh = (int) Math.rint(Math.sqrt(area * ar)), bw = (int) Math.rint(Math.sqrt(area / ar));
-                if (bw < w && bh < h) {
-                    int top = rng.nextInt(h - bh + 1), left = rng.nextInt(w - bw + 1);
-                    int already = 0;
-                    for (int y = top; y < top + bh; y++)
-                        for (int x = left; x < left + bw; x++) if (m[y * w + x]) already++;
-                    int fresh = bh * bw - already;
-                    if (fresh > 0 && fresh <= budget) {
-                        for (int y = top; y < top + bh; y++)
-                            for (int x = left; x < left + bw; x++) m[y * w + x] = true;
-                        added = fresh;
-                    }
-                }
-            }
+            int added = addBlock(m, h, w, minArea, target - count, rng);
             if (added == 0) break;
             count += added;
         }
         return m;
+    }
+
+    /**
+     * One step of block masking: up to 10 attempts to place a rectangle (area {@code U(minArea, budget)}, aspect
+     * log-uniform in [0.3, 1/0.3], sides rounded half to even and strictly smaller than the grid) that adds between
+     * 1 and {@code budget} new cells; returns the number of cells added (0 if every attempt failed).
+     */
+    static int addBlock(boolean[] m, int h, int w, int minArea, double budget, Rng rng) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            double area = uniform(rng, minArea, budget);
+            double ar = Math.exp(uniform(rng, LOG_ASPECT_MIN, LOG_ASPECT_MAX));
+            int bh = (int) Math.rint(Math.sqrt(area * ar)), bw = (int) Math.rint(Math.sqrt(area / ar));
+            if (bw < w && bh < h) {
+                int top = rng.nextInt(h - bh + 1), left = rng.nextInt(w - bw + 1);
+                int already = 0;
+                for (int y = top; y < top + bh; y++)
+                    for (int x = left; x < left + bw; x++) if (m[y * w + x]) already++;
+                int fresh = bh * bw - already;
+                if (fresh > 0 && fresh <= budget) {
+                    for (int y = top; y < top + bh; y++)
+                        for (int x = left; x < left + bw; x++) m[y * w + x] = true;
+                    return fresh;
+                }
+            }
+        }
+        return 0;
     }
 
     /** Random masking (spec 3.4): exactly {@code floor(target)} cells, uniformly without replacement. */
