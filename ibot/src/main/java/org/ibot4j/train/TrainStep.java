@@ -1,0 +1,145 @@
+package org.ibot4j.train;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ibot4j.model.IbotHead;
+import org.ibot4j.runtime.autograd.GradMode;
+import org.ibot4j.runtime.nn.Parameter;
+import org.ibot4j.runtime.optim.AdamW;
+import org.ibot4j.runtime.optim.GradClip;
+import org.ibot4j.runtime.optim.ParamGroup;
+import org.ibot4j.runtime.tensor.Tensor;
+
+/**
+ * One iBOT training iteration in the reference order (spec 7.4): set the group-0/1 LR and the group-0 weight
+ * decay; teacher forward on the global crops without a graph; student forward on the masked global crops and
+ * CLS-only on the local crops; the loss (which also moves the centers); abort if it is not finite; backward;
+ * per-parameter gradient clipping; drop {@code last_layer} gradients while {@code epoch < freeze_last_layer};
+ * AdamW step; EMA of every parameter name the student and the teacher share.
+ */
+public final class TrainStep {
+    private final IbotNetwork student, teacher;
+    private final IbotLoss loss;
+    private final AdamW optimizer;
+    private final double clipGrad;
+    private final int freezeLastLayer;
+    private final int ngcrops;
+    private final List<Tensor[]> emaPairs = new ArrayList<>();
+
+    /** What one iteration produced. */
+    public record Result(float loss, float cls, float patch, double lr, double wd, double acc,
+                         int[] teacherArgmax, Map<String, Float> gradNormsBeforeClip) {}
+
+    /** Thrown when the loss is NaN or infinite; nothing has been updated by that iteration. */
+    public static final class NonFiniteLossException extends RuntimeException {
+        public NonFiniteLossException(String message) { super(message); }
+    }
+
+    public TrainStep(IbotNetwork student, IbotNetwork teacher, IbotLoss loss, AdamW optimizer,
+                     double clipGrad, int freezeLastLayer, int globalCrops) {
+        this.student = student;
+        this.teacher = teacher;
+        this.loss = loss;
+        this.optimizer = optimizer;
+        this.clipGrad = clipGrad;
+        this.freezeLastLayer = freezeLastLayer;
+        this.ngcrops = globalCrops;
+        Map<String, Parameter> t = teacher.namedParameters();
+        student.namedParameters().forEach((name, p) -> {
+            Parameter tp = t.get(name);
+            if (tp != null) emaPairs.add(new Tensor[] {tp.tensor(), p.tensor()});
+        });
+    }
+
+    /** The optimiser's parameter groups from a student (spec 7.1): decayed group 0, no-decay group 1. */
+    public static AdamW adamW(IbotNetwork student) {
+        return new AdamW(org.ibot4j.runtime.optim.ParamGroups.decayAndNoDecay(student.trainableTensors(), 0.0, 0.0));
+    }
+
+    /**
+     * Runs one iteration.
+     *
+     * @param globalCrops [G·B, 3, S, S], crop-major
+     * @param localCrops  [L·B, 3, s, s] or null
+     * @param masks       [G·B, h, w], 1 = masked
+     */
+    public Result run(Tensor globalCrops, Tensor localCrops, Tensor masks, int epoch, int step,
+                      double lr, double wd, double momentum) {
+        // 1. schedules
+        List<ParamGroup> groups = optimizer.groups();
+        for (ParamGroup g : groups) g.setLr(lr);
+        groups.get(0).setWeightDecay(wd);
+
+        // 2. forward passes and loss
+        IbotHead.Output tOut;
+        try (var s = GradMode.noGrad()) {
+            tOut = teacher.forwardGlobal(globalCrops, null);
+        }
+        IbotHead.Output sOut = student.forwardGlobal(globalCrops, masks);
+        Tensor sLoc = localCrops == null ? null : student.forwardLocalCls(localCrops);
+        int b = globalCrops.dim(0) / ngcrops;
+        List<Tensor> maskList = new ArrayList<>();
+        for (int q = 0; q < ngcrops; q++) maskList.add(masks.slice(0, q * b, (q + 1) * b));
+        IbotLoss.Parts parts = loss.forward(sOut, tOut, sLoc, maskList, epoch);
+        float total = parts.total().item();
+
+        // 3. abort on a non-finite loss
+        if (!Float.isFinite(total))
+            throw new NonFiniteLossException("loss is " + total + " at epoch " + epoch + ", step " + step + "; stopping training");
+
+        // 4. statistics: teacher crop-0 argmax vs student crop-1 argmax
+        int[] tArg = argmax(tOut.cls(), 0, b);
+        double acc = 0;
+        if (ngcrops > 1) {
+            int[] sArg = argmax(sOut.cls(), b, 2 * b);
+            int same = 0;
+            for (int i = 0; i < b; i++) if (tArg[i] == sArg[i]) same++;
+            acc = (double) same / b;
+        }
+
+        // 5. backward
+        optimizer.zeroGrad();
+        student.zeroGrad();
+        parts.total().backward();
+
+        // 6. per-parameter clipping (norms before clipping reported)
+        LinkedHashMap<String, Tensor> named = new LinkedHashMap<>();
+        student.namedParameters().forEach((n, p) -> named.put(n, p.tensor()));
+        Map<String, Float> norms = clipGrad > 0 ? GradClip.perParameter(named, clipGrad) : Map.of();
+
+        // 7. freeze the last layer
+        if (epoch < freezeLastLayer) named.forEach((n, t) -> { if (n.contains("last_layer")) t.zeroGrad(); });
+
+        // 8. optimiser step
+        optimizer.step();
+
+        // 9. EMA of the teacher
+        ema(momentum);
+        return new Result(total, parts.cls().item(), parts.patch().item(), lr, wd, acc, tArg, norms);
+    }
+
+    /** {@code teacher ← m·teacher + (1−m)·student} for every shared name, float32 like PyTorch's in-place ops. */
+    private void ema(double momentum) {
+        float m = (float) momentum, oneMinus = (float) (1 - momentum);
+        for (Tensor[] pair : emaPairs) {
+            float[] t = pair[0].array(), s = pair[1].array();
+            int to = pair[0].offset(), so = pair[1].offset(), n = pair[0].size();
+            for (int i = 0; i < n; i++) t[to + i] = t[to + i] * m + oneMinus * s[so + i];
+        }
+    }
+
+    private static int[] argmax(Tensor logits, int from, int to) {
+        Tensor rows = logits.slice(0, from, to).contiguous();
+        float[] a = rows.array();
+        int off = rows.offset(), k = rows.dim(1);
+        int[] out = new int[to - from];
+        for (int r = 0; r < out.length; r++) {
+            int best = 0;
+            for (int j = 1; j < k; j++) if (a[off + r * k + j] > a[off + r * k + best]) best = j;
+            out[r] = best;
+        }
+        return out;
+    }
+}
