@@ -10,7 +10,18 @@ import org.ibot4j.runtime.random.Rng;
  */
 public final class MaskGenerator {
     /** How masked cells are placed. */
-    public enum Shape { BLOCK, RAND }
+    public enum Shape {
+        BLOCK, RAND;
+
+        /** The shape named by {@code --pred_shape} ({@code block} or {@code rand}). */
+        public static Shape parse(String name) {
+            return switch (name) {
+                case "block" -> BLOCK;
+                case "rand" -> RAND;
+                default -> throw new IllegalArgumentException("unknown --pred_shape '" + name + "', expected block or rand");
+            };
+        }
+    }
 
     private static final double LOG_ASPECT_MIN = Math.log(0.3), LOG_ASPECT_MAX = Math.log(1 / 0.3);
 

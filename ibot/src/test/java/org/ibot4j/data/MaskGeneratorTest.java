@@ -118,6 +118,12 @@ class MaskGeneratorTest {
         }
     }
 
+    @Test void parsesPredShape() {
+        assertEquals(MaskGenerator.Shape.BLOCK, MaskGenerator.Shape.parse("block"));
+        assertEquals(MaskGenerator.Shape.RAND, MaskGenerator.Shape.parse("rand"));
+        assertThrows(IllegalArgumentException.class, () -> MaskGenerator.Shape.parse("square"));
+    }
+
     @Test void rejectsBadRatioLists() {
         assertThrows(IllegalArgumentException.class, () -> new MaskGenerator(MaskGenerator.Shape.BLOCK, new double[]{0.1}, new double[]{0.2}, 0));
         assertThrows(IllegalArgumentException.class, () -> new MaskGenerator(MaskGenerator.Shape.BLOCK, new double[]{0.1, 0.3, 0.4}, new double[]{0, 0.1}, 0));
