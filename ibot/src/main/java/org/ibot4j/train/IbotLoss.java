@@ -111,6 +111,8 @@ public final class IbotLoss extends Module {
     public Parts forward(IbotHead.Output student, IbotHead.Output teacher, Tensor studentLocalCls, List<Tensor> masks,
                          double teacherTemp, double teacherPatchTemp) {
         int g = config.ngcrops(), l = config.nlcrops(), k = config.outDim(), kp = config.patchOutDim();
+        if (student.patch() == null || teacher.patch() == null)
+            throw new IllegalArgumentException("the loss needs patch logits of the global crops from both models (got a CLS-only output)");
         Tensor tCls = teacher.cls().detach(), tPatch = teacher.patch().detach();
         if (tCls.rank() != 2 || tCls.dim(1) != k || tCls.dim(0) % g != 0)
             throw new IllegalArgumentException("teacher cls must be [G·B, " + k + "] with G=" + g + ", got " + tCls.shape());

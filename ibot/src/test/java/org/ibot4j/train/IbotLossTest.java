@@ -126,5 +126,8 @@ class IbotLossTest {
         e = assertThrows(IllegalArgumentException.class, () -> loss.forward(student, teacher, sAll().slice(0, 4, 6), masks().subList(0, 1), 0.04, 0.05));
         assertTrue(e.getMessage().contains("mask"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> IbotLoss.Config.of(K, K, 1, 0, 0.04, 0.04, 0.05, 0.05, 0, 1));
+        e = assertThrows(IllegalArgumentException.class,
+                () -> loss.forward(new IbotHead.Output(sAll().slice(0, 0, G * B), null), teacher, sAll().slice(0, 4, 6), masks(), 0.04, 0.05));
+        assertTrue(e.getMessage().contains("patch logits"), e.getMessage());
     }
 }
