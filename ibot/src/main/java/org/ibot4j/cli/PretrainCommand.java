@@ -218,6 +218,13 @@ public final class PretrainCommand implements Callable<Integer> {
         return PretrainRun.run(cfg, spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 
+    /** The configuration {@code pretrain args...} would run (for tests and tools); bad values throw. */
+    public static TrainConfig parse(String... args) throws Exception {
+        PretrainCommand cmd = new PretrainCommand();
+        new CommandLine(cmd).parseArgs(args);
+        return cmd.toConfig();
+    }
+
     /**
      * The effective configuration: defaults, then the {@code --config} file (or, with no arguments at all, the
      * built-in Fashion-MNIST preset), then the flags given on the command line.

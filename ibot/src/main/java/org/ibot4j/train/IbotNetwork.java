@@ -23,9 +23,12 @@ public final class IbotNetwork extends Module {
 
     public IbotHead head() { return head; }
 
-    /** Head outputs for global crops {@code [G·B, 3, S, S]} with optional masks {@code [G·B, h, w]}. */
+    /**
+     * Head outputs for global crops {@code [G·B, 3, S, S]} with optional masks {@code [G·B, h, w]} (ignored by a
+     * backbone without a mask token, as the reference ignores them with masked image modelling off).
+     */
     public IbotHead.Output forwardGlobal(Tensor crops, Tensor masks) {
-        return head.forward(backbone.forward(crops, masks).allTokens());
+        return head.forward(backbone.forward(crops, backbone.maskedEmbed() == null ? null : masks).allTokens());
     }
 
     /** CLS logits {@code [L·B, K]} of local crops, masked image modelling switched off for the call. */

@@ -55,6 +55,8 @@ public record TrainConfig(
         require(clipGrad >= 0, "--clip_grad must be >= 0 (0 disables), got " + clipGrad);
         require(batchSizePerGpu > 0, "--batch_size_per_gpu must be > 0, got " + batchSizePerGpu);
         require(epochs > 0, "--epochs must be > 0, got " + epochs);
+        require(warmupTeacherTempEpochs + predStartEpoch <= epochs, "--warmup_teacher_temp_epochs (" + warmupTeacherTempEpochs
+                + ") plus --pred_start_epoch (" + predStartEpoch + ") must not exceed --epochs (" + epochs + ")");
         require(warmupEpochs >= 0 && warmupEpochs <= epochs, "--warmup_epochs must be in [0, --epochs=" + epochs + "], got " + warmupEpochs);
         require(lr >= 0 && minLr >= 0, "--lr and --min_lr must be >= 0");
         require(List.of("adamw", "sgd", "lars").contains(optimizer), "--optimizer must be adamw, sgd or lars, got '" + optimizer + "'");

@@ -32,6 +32,7 @@ class PretrainConfigTest {
     @Test
     void defaultsAreTheReferenceOnes() throws Exception {
         TrainConfig c = parse("--data_path", "x");
+        assertEquals(100, c.epochs());
         assertEquals("vit_small", c.arch());
         assertEquals(16, c.patchSize());
         assertEquals(8192, c.outDim());
@@ -91,7 +92,7 @@ class PretrainConfigTest {
     @Test
     void configFileIsOverriddenByFlags(@TempDir Path dir) throws Exception {
         Path f = dir.resolve("c.yaml");
-        Files.writeString(f, "# comment\nepochs: 7\nwarmup_epochs: 2\nlr: 0.001  # peak\nglobal_crops_scale: [0.3, 1]\nshared_head: on\nnorm_in_head: null\n");
+        Files.writeString(f, "# comment\nepochs: 7\nwarmup_epochs: 2\nwarmup_teacher_temp_epochs: 5\nlr: 0.001  # peak\nglobal_crops_scale: [0.3, 1]\nshared_head: on\nnorm_in_head: null\n");
         TrainConfig c = parse("--config", f.toString(), "--epochs", "9");
         assertEquals(9, c.epochs());
         assertEquals(0.001, c.lr());
