@@ -15,7 +15,7 @@ import picocli.CommandLine.ScopeType;
                 ExtractBackboneCommand.class, EmbedCommand.class, PretrainCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
-        int code = new CommandLine(new Main()).execute(args);
+        int code = PretrainCommand.withOneLineErrors(new CommandLine(new Main())).execute(args);
         System.exit(code);
     }
 

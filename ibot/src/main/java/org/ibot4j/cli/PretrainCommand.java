@@ -23,7 +23,7 @@ import picocli.CommandLine.Spec;
  * command line overrides. With no arguments at all it runs the built-in demonstration: a small ViT on
  * Fashion-MNIST for a few minutes, then a k-NN check of the teacher against the same network at random init.
  */
-@Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "pretrain", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
         description = {"iBOT self-supervised pre-training (arguments of the reference main_ibot.py).",
                 "Booleans take on/true/1 or off/false/0; list options take one or more values (--pred_ratio 0 0.3).",
                 "--config FILE reads 'key: value' / 'key: [a, b]' lines (conf/*.yaml); flags given here override it.",
@@ -35,32 +35,33 @@ public final class PretrainCommand implements Callable<Integer> {
 
     /** The built-in default run (kept equal to conf/fashion_mnist.yaml by a test). */
     public static final String FASHION_MNIST_PRESET = """
-            # Fashion-MNIST demonstration: 28-px greyscale images upscaled to 32 px, a tiny ViT with patch 4,
-            # 32/16-px global/local crops, a small head; sized for a few minutes on 2 CPU cores.
+            # Fashion-MNIST demonstration: 28-px greyscale images upscaled to 32 px, a tiny ViT (dim 64, depth 2,
+            # patch 4), 32/16-px global/local crops and a small head; about 3 minutes on 2 CPU cores (~200 img/s),
+            # then k-NN of the teacher CLS on 2000 train / 2000 held-out test images vs the same network at init.
             arch: vit_tiny
             embed_dim: 64
-            depth: 4
+            depth: 2
             num_heads: 4
             patch_size: 4
             global_crop_size: 32
             local_crop_size: 16
-            out_dim: 512
-            patch_out_dim: 512
+            out_dim: 256
+            patch_out_dim: 256
             head_hidden_dim: 256
             head_bottleneck_dim: 64
             shared_head: true
-            norm_last_layer: false
+            norm_last_layer: true
             local_crops_number: 2
-            global_crops_scale: [0.4, 1.0]
-            local_crops_scale: [0.1, 0.4]
+            global_crops_scale: [0.25, 1.0]
+            local_crops_scale: [0.05, 0.25]
             pred_ratio: [0, 0.3]
             pred_ratio_var: [0, 0.2]
-            teacher_temp: 0.07
+            teacher_temp: 0.04
             warmup_teacher_temp_epochs: 1
-            batch_size_per_gpu: 64
-            epochs: 3
+            batch_size_per_gpu: 32
+            epochs: 6
             warmup_epochs: 1
-            lr: 0.0005
+            lr: 0.004
             drop_path: 0.0
             momentum_teacher: 0.99
             use_fp16: false
@@ -194,6 +195,22 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--knn_subset", defaultValue = "0", description = "Images per split for the k-NN check after training; 0 = none (default: ${DEFAULT-VALUE}).")
     int knnSubset;
 
+    /**
+     * Makes a bad {@code pretrain} argument (unknown option, unparsable value) one error line naming it plus a
+     * pointer to {@code --help}, instead of the error followed by the whole option list; other commands keep
+     * {@code cl}'s handler. Returns {@code cl}.
+     */
+    public static CommandLine withOneLineErrors(CommandLine cl) {
+        CommandLine.IParameterExceptionHandler fallback = cl.getParameterExceptionHandler();
+        cl.setParameterExceptionHandler((ex, args) -> {
+            CommandLine where = ex.getCommandLine();
+            if (!(where.getCommand() instanceof PretrainCommand)) return fallback.handleParseException(ex, args);
+            where.getErr().println("pretrain: " + ex.getMessage() + " (see 'ibot pretrain --help')");
+            return where.getCommandSpec().exitCodeOnInvalidInput();
+        });
+        return cl;
+    }
+
     /** Parses on/true/1 and off/false/0, case-insensitively. */
     public static final class Bool implements ITypeConverter<Boolean> {
         @Override public Boolean convert(String v) { return parseBool(v); }
@@ -233,7 +250,7 @@ public final class PretrainCommand implements Callable<Integer> {
         var parse = spec.commandLine().getParseResult();
         Map<String, List<String>> file = null;
         if (config != null) file = ConfigFile.read(config);
-        else if (parse == null || parse.originalArgs().isEmpty()) file = ConfigFile.parse(FASHION_MNIST_PRESET, "built-in fashion_mnist preset");
+        else if (parse == null || (parse.matchedOptions().isEmpty() && parse.matchedPositionals().isEmpty())) file = ConfigFile.parse(FASHION_MNIST_PRESET, "built-in fashion_mnist preset");
         if (file != null) applyFile(file, parse == null ? List.of() : matchedNames(parse));
         try {
             return new TrainConfig(arch.replace("deit", "vit"), patchSize, windowSize, outDim, patchOutDim, sharedHead, sharedHeadTeacher,

@@ -115,6 +115,13 @@ class PretrainConfigTest {
         TrainConfig f = parse("--config", conf("fashion_mnist.yaml").toString());
         TrainConfig builtIn = parse();
         assertEquals(f, builtIn);
+        CommandLine main = new CommandLine(new Main());
+        main.parseArgs("--threads", "2", "pretrain");
+        PretrainCommand viaMain = main.getSubcommands().get("pretrain").getCommand();
+        assertEquals(f, viaMain.toConfig());
+        main = new CommandLine(new Main());
+        main.parseArgs("pretrain", "--data_path", "x");
+        assertEquals(Path.of("."), ((PretrainCommand) main.getSubcommands().get("pretrain").getCommand()).toConfig().outputDir());
         assertEquals(32, f.globalCropSize());
         assertEquals(16, f.localCropSize());
         assertEquals(4, f.patchSize());
@@ -148,5 +155,11 @@ class PretrainConfigTest {
         cl.setErr(new PrintWriter(err, true));
         assertEquals(2, cl.execute("pretrain", "--epochs", "0", "--data_path", "x"));
         assertEquals("pretrain: --epochs must be > 0, got 0", err.toString().strip());
+        StringWriter err2 = new StringWriter();
+        CommandLine wrapped = PretrainCommand.withOneLineErrors(new CommandLine(new Main()));
+        wrapped.setErr(new PrintWriter(err2, true));
+        assertEquals(2, wrapped.execute("pretrain", "--lr", "abc"));
+        assertEquals(1, err2.toString().strip().lines().count(), err2.toString());
+        assertTrue(err2.toString().contains("--lr") && err2.toString().contains("abc"), err2.toString());
     }
 }
