@@ -1,15 +1,8 @@
 package org.ibot4j.cli;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.ibot4j.runtime.backend.Backends;
@@ -70,30 +63,8 @@ final class BenchBlockCommand implements Callable<Integer> {
         return ms[reps / 2];
     }
 
-    /** Runs the bundled PyTorch script; returns its output line, or null when python/torch is missing. */
     private String timeTorch(int threads) throws IOException, InterruptedException {
-        if (!Files.isExecutable(Path.of(python))) return null;
-        Path script = Files.createTempFile("ibot4j-bench-block", ".py");
-        try {
-            try (InputStream in = BenchBlockCommand.class.getResourceAsStream("bench_block_torch.py")) {
-                if (in == null) return "bench_block_torch.py missing from the jar";
-                Files.write(script, in.readAllBytes());
-            }
-            Process p = new ProcessBuilder(python, script.toString(), "--threads", "" + threads, "--batch", "" + batch,
-                    "--tokens", "" + tokens, "--dim", "" + dim, "--heads", "" + heads, "--reps", "" + reps)
-                    .redirectErrorStream(true).start();
-            StringBuilder out = new StringBuilder();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String l; (l = r.readLine()) != null; ) out.append(l).append('\n');
-            }
-            if (!p.waitFor(10, TimeUnit.MINUTES)) { p.destroyForcibly(); return "torch timed out"; }
-            if (p.exitValue() != 0) {
-                String o = out.toString();
-                return o.contains("No module named 'torch'") ? null : "torch failed: " + o.lines().reduce((a, b) -> b).orElse("");
-            }
-            return out.toString();
-        } finally {
-            Files.deleteIfExists(script);
-        }
+        return PythonReference.run(python, "bench_block_torch.py", "--threads", "" + threads, "--batch", "" + batch,
+                "--tokens", "" + tokens, "--dim", "" + dim, "--heads", "" + heads, "--reps", "" + reps);
     }
 }
