@@ -15,6 +15,7 @@ import org.ibot4j.runtime.random.Rng;
 import org.ibot4j.runtime.tensor.Tensor;
 import org.ibot4j.train.IbotLoss;
 import org.ibot4j.train.IbotNetwork;
+import org.ibot4j.train.Teacher;
 import org.ibot4j.train.TrainStep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,8 +61,7 @@ final class BenchStepCommand implements Callable<Integer> {
         HeadConfig head = HeadConfig.of(base.embedDim(), outDim, true, true);
         IbotNetwork student = new IbotNetwork(new VisionTransformer(base.withDropPathRate(0.1f).withMaskToken(true), rng.split()), new IbotHead(head, rng.split()));
         IbotNetwork teacher = new IbotNetwork(new VisionTransformer(base.withDropPathRate(0f).withMaskToken(false), rng.split()), new IbotHead(head, rng.split()));
-        teacher.loadStateDict(student.stateDict(), false);
-        teacher.setTrainable(false);
+        Teacher.initFrom(student, teacher);
         IbotLoss loss = new IbotLoss(IbotLoss.Config.of(outDim, outDim, 2, localCrops, 0.04, 0.04, 0.04, 0.04, 0, 100));
         TrainStep step = new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 0, 2);
         Tensor global = Tensor.randn(rng, 2 * batch, 3, 224, 224);

@@ -26,7 +26,7 @@ public final class TrainStep {
     private final double clipGrad;
     private final int freezeLastLayer;
     private final int ngcrops;
-    private final List<Tensor[]> emaPairs = new ArrayList<>();
+    private final Teacher ema;
 
     /** What one iteration produced. */
     public record Result(float loss, float cls, float patch, double lr, double wd, double acc,
@@ -46,11 +46,7 @@ public final class TrainStep {
         this.clipGrad = clipGrad;
         this.freezeLastLayer = freezeLastLayer;
         this.ngcrops = globalCrops;
-        Map<String, Parameter> t = teacher.namedParameters();
-        student.namedParameters().forEach((name, p) -> {
-            Parameter tp = t.get(name);
-            if (tp != null) emaPairs.add(new Tensor[] {tp.tensor(), p.tensor()});
-        });
+        this.ema = Teacher.attach(student, teacher);
     }
 
     /** The optimiser's parameter groups from a student (spec 7.1): decayed group 0, no-decay group 1. */
@@ -116,18 +112,8 @@ public final class TrainStep {
         optimizer.step();
 
         // 9. EMA of the teacher
-        ema(momentum);
+        ema.update(momentum);
         return new Result(total, parts.cls().item(), parts.patch().item(), lr, wd, acc, tArg, norms);
-    }
-
-    /** {@code teacher ← m·teacher + (1−m)·student} for every shared name, float32 like PyTorch's in-place ops. */
-    private void ema(double momentum) {
-        float m = (float) momentum, oneMinus = (float) (1 - momentum);
-        for (Tensor[] pair : emaPairs) {
-            float[] t = pair[0].array(), s = pair[1].array();
-            int to = pair[0].offset(), so = pair[1].offset(), n = pair[0].size();
-            for (int i = 0; i < n; i++) t[to + i] = t[to + i] * m + oneMinus * s[so + i];
-        }
     }
 
     private static int[] argmax(Tensor logits, int from, int to) {

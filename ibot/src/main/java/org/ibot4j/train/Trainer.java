@@ -78,8 +78,7 @@ public final class Trainer {
         IbotNetwork student = new IbotNetwork(sb, new IbotHead(head, rng.split()));
         VisionTransformer tb = new VisionTransformer(base.withDropPathRate(0f).withMaskToken(false), rng.split());
         IbotNetwork teacher = new IbotNetwork(tb, new IbotHead(head.withSharedHead(c.sharedHeadTeacher()).withNormLastLayer(true), rng.split()));
-        teacher.loadStateDict(student.stateDict(), false);
-        teacher.setTrainable(false);
+        Teacher.initFrom(student, teacher);
         return new Networks(student, teacher);
     }
 
