@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 import org.ibot4j.model.IbotHead;
 import org.ibot4j.runtime.autograd.GradMode;
-import org.ibot4j.runtime.nn.Parameter;
 import org.ibot4j.runtime.optim.AdamW;
 import org.ibot4j.runtime.optim.GradClip;
 import org.ibot4j.runtime.optim.ParamGroup;
