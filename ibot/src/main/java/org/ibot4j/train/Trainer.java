@@ -21,6 +21,8 @@ import org.ibot4j.model.IbotHead;
 import org.ibot4j.model.VisionTransformer;
 import org.ibot4j.model.VitArch;
 import org.ibot4j.model.VitConfig;
+import org.ibot4j.runtime.nn.DropPath;
+import org.ibot4j.runtime.nn.Module;
 import org.ibot4j.runtime.optim.AdamW;
 import org.ibot4j.runtime.random.Rng;
 
@@ -127,6 +129,13 @@ public final class Trainer {
         return ran;
     }
 
+    /** Drop-path masks drawn from (seed, iteration, layer) alone, so a resumed run repeats them exactly. */
+    private void reseedStochasticDepth(int iteration) {
+        int layer = 0;
+        for (Module m : student.namedModules().values())
+            if (m instanceof DropPath dp) dp.reseed(config.seed() ^ (iteration * 0x9E3779B97F4A7C15L) ^ (++layer * 0xC2B2AE3D27D4EB4FL));
+    }
+
     private TrainLog.EpochStats epoch(DataLoader loader, TrainStep step, Schedules sched, int epoch) {
         int iters = sched.itersPerEpoch();
         ProgressBar bar = new ProgressBar(err, epoch, config.epochs(), iters);
@@ -136,6 +145,7 @@ public final class Trainer {
         int s = 0;
         for (Batch b : loader.epoch(epoch)) {
             int it = sched.it(epoch, s);
+            reseedStochasticDepth(it);
             TrainStep.Result r = step.run(b.globalCrops(), b.localCrops(), b.masks(), epoch, s, sched.lr()[it], sched.wd()[it], sched.momentum()[it]);
             sLoss += r.loss(); sCls += r.cls(); sPatch += r.patch(); sLr += r.lr(); sWd += r.wd(); sAcc += r.acc();
             for (int i = 0; i < b.size(); i++) { labels.add(b.labels()[i]); clusters.add(r.teacherArgmax()[i]); }

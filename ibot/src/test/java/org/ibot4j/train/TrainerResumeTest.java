@@ -40,11 +40,14 @@ class TrainerResumeTest {
         };
     }
 
-    static TrainConfig tiny(Path out) throws Exception {
-        return PretrainCommand.parse("--arch", "vit_tiny", "--embed_dim", "16", "--depth", "1", "--num_heads", "2", "--patch_size", "4",
+    static TrainConfig tiny(Path out) throws Exception { return tiny(out, "1", "0"); }
+
+    /** Drop path needs depth >= 2: block i gets rate·i/(depth−1), so a single block never drops. */
+    static TrainConfig tiny(Path out, String depth, String dropPath) throws Exception {
+        return PretrainCommand.parse("--arch", "vit_tiny", "--embed_dim", "16", "--depth", depth, "--num_heads", "2", "--patch_size", "4",
                 "--global_crop_size", "16", "--local_crop_size", "8", "--local_crops_number", "1", "--out_dim", "16",
                 "--patch_out_dim", "16", "--head_hidden_dim", "16", "--head_bottleneck_dim", "8", "--batch_size_per_gpu", "4",
-                "--epochs", "2", "--warmup_epochs", "1", "--warmup_teacher_temp_epochs", "1", "--drop_path", "0", "--num_workers", "0", "--saveckp_freq", "1",
+                "--epochs", "2", "--warmup_epochs", "1", "--warmup_teacher_temp_epochs", "1", "--drop_path", dropPath, "--num_workers", "0", "--saveckp_freq", "1",
                 "--pred_ratio", "0", "0.3", "--pred_ratio_var", "0", "0.2", "--output_dir", out.toString(), "--data_path", "synthetic");
     }
 
@@ -100,6 +103,19 @@ class TrainerResumeTest {
         assertArrayEquals(new int[] {1, 16}, ((Tensor) lossState.get("center")).dims());
         assertArrayEquals(new int[] {1, 1, 16}, ((Tensor) lossState.get("center2")).dims());
         assertEquals("vit_tiny", ((Map<?, ?>) ck.get("args")).get("arch"));
+    }
+
+    @Test
+    void resumeIsExactWithDropPathToo(@TempDir Path dir) throws Exception {
+        Dataset data = synthetic(8);
+        Path straight = dir.resolve("straight"), split = dir.resolve("split");
+        Trainer a = new Trainer(tiny(straight, "2", "0.5"), data, quiet(), quiet());
+        assertEquals(2, a.run());
+        assertEquals(1, new Trainer(tiny(split, "2", "0.5"), data, quiet(), quiet()).run(1));
+        Trainer b = new Trainer(tiny(split, "2", "0.5"), data, quiet(), quiet());
+        assertEquals(1, b.run());
+        assertSame(a.student().stateDict(), b.student().stateDict());
+        assertSame(a.teacher().stateDict(), b.teacher().stateDict());
     }
 
     private static void assertSame(Map<String, Tensor> x, Map<String, Tensor> y) {

@@ -10,7 +10,7 @@ import org.ibot4j.runtime.tensor.Tensor;
  */
 public final class DropPath extends Layer {
     private final float p;
-    private final Rng rng;
+    private Rng rng;
 
     /** {@code rng} draws the per-sample masks (it may be null when {@code p == 0}). */
     public DropPath(float p, Rng rng) {
@@ -26,6 +26,12 @@ public final class DropPath extends Layer {
     }
 
     public float p() { return p; }
+
+    /**
+     * Restarts the mask stream from {@code seed}. Trainers reseed every iteration from (seed, iteration, layer),
+     * so the masks of a resumed run equal those of an uninterrupted one without saving generator state.
+     */
+    public void reseed(long seed) { if (p > 0) rng = new Rng(seed); }
 
     @Override public String toString() { return "DropPath(p=" + p + ")"; }
 }
