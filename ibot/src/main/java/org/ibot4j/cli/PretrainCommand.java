@@ -36,8 +36,9 @@ public final class PretrainCommand implements Callable<Integer> {
     /** The built-in default run (kept equal to conf/fashion_mnist.yaml by a test). */
     public static final String FASHION_MNIST_PRESET = """
             # Fashion-MNIST demonstration: 28-px greyscale images upscaled to 32 px, a tiny ViT (dim 64, depth 2,
-            # patch 4), 32/16-px global/local crops and a small head; about 3 minutes on 2 CPU cores (~200 img/s),
-            # then k-NN of the teacher CLS on 2000 train / 2000 held-out test images vs the same network at init.
+            # patch 4), 32/16-px global/local crops and a small head; 15 epochs, about 8 minutes on 2 CPU cores (~200 img/s),
+            # then k-NN of the teacher CLS on 2000 train / 2000 held-out test images vs the same network at init
+# (measured: 64.6% vs 50.05%; 6 epochs gave only 52.95%).
             arch: vit_tiny
             embed_dim: 64
             depth: 2
@@ -59,7 +60,7 @@ public final class PretrainCommand implements Callable<Integer> {
             teacher_temp: 0.04
             warmup_teacher_temp_epochs: 1
             batch_size_per_gpu: 32
-            epochs: 6
+            epochs: 15
             warmup_epochs: 1
             lr: 0.004
             drop_path: 0.0
