@@ -38,7 +38,7 @@ public final class PretrainCommand implements Callable<Integer> {
             # Fashion-MNIST demonstration: 28-px greyscale images upscaled to 32 px, a tiny ViT (dim 64, depth 2,
             # patch 4), 32/16-px global/local crops and a small head; 15 epochs, about 8 minutes on 2 CPU cores (~200 img/s),
             # then k-NN of the teacher CLS on 2000 train / 2000 held-out test images vs the same network at init
-# (measured: 64.6% vs 50.05%; 6 epochs gave only 52.95%).
+            # (measured: 64.6% vs 50.05%; 6 epochs gave only 52.95%).
             arch: vit_tiny
             embed_dim: 64
             depth: 2
