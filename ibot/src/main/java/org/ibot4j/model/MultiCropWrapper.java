@@ -43,6 +43,17 @@ public final class MultiCropWrapper extends Module {
     /** {@link #forward(List, List)} of one batch. */
     public IbotHead.Output forward(Tensor crop, Tensor mask) { return forward(List.of(crop), mask == null ? null : List.of(mask)); }
 
+    /**
+     * The training step's global-crop call: {@code [G·B, 3, S, S]} with masks {@code [G·B, h, w]}, the masks dropped
+     * for a backbone without a mask token (the teacher), as the reference ignores them with MIM off.
+     */
+    public IbotHead.Output forwardGlobal(Tensor crops, Tensor masks) {
+        return forward(crops, backbone.maskedEmbed() == null ? null : masks);
+    }
+
+    /** The training step's local-crop call: CLS logits {@code [L·B, K]}, no masks (spec 7.4, quirk 11.11). */
+    public Tensor forwardLocalCls(Tensor crops) { return forwardCls(List.of(crops)); }
+
     /** CLS logits {@code [ΣN, K]} of crops without masks; groups of different resolutions may be mixed. */
     public Tensor forwardCls(List<Tensor> crops) {
         List<Tensor> cls = new ArrayList<>();

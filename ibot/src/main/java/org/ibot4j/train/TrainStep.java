@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ibot4j.model.IbotHead;
+import org.ibot4j.model.MultiCropWrapper;
 import org.ibot4j.runtime.autograd.GradMode;
 import org.ibot4j.runtime.optim.AdamW;
 import org.ibot4j.runtime.optim.GradClip;
@@ -19,7 +20,7 @@ import org.ibot4j.runtime.tensor.Tensor;
  * AdamW step; EMA of every parameter name the student and the teacher share.
  */
 public final class TrainStep {
-    private final IbotNetwork student, teacher;
+    private final MultiCropWrapper student, teacher;
     private final IbotLoss loss;
     private final AdamW optimizer;
     private final double clipGrad;
@@ -36,7 +37,7 @@ public final class TrainStep {
         public NonFiniteLossException(String message) { super(message); }
     }
 
-    public TrainStep(IbotNetwork student, IbotNetwork teacher, IbotLoss loss, AdamW optimizer,
+    public TrainStep(MultiCropWrapper student, MultiCropWrapper teacher, IbotLoss loss, AdamW optimizer,
                      double clipGrad, int freezeLastLayer, int globalCrops) {
         this.student = student;
         this.teacher = teacher;
@@ -49,7 +50,7 @@ public final class TrainStep {
     }
 
     /** The optimiser's parameter groups from a student (spec 7.1): decayed group 0, no-decay group 1. */
-    public static AdamW adamW(IbotNetwork student) {
+    public static AdamW adamW(MultiCropWrapper student) {
         return new AdamW(org.ibot4j.runtime.optim.ParamGroups.decayAndNoDecay(student.trainableTensors(), 0.0, 0.0));
     }
 

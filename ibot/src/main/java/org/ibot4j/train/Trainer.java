@@ -18,6 +18,7 @@ import org.ibot4j.data.MultiCropConfig;
 import org.ibot4j.data.RgbImage;
 import org.ibot4j.model.HeadConfig;
 import org.ibot4j.model.IbotHead;
+import org.ibot4j.model.MultiCropWrapper;
 import org.ibot4j.model.VisionTransformer;
 import org.ibot4j.model.VitArch;
 import org.ibot4j.model.VitConfig;
@@ -41,12 +42,12 @@ public final class Trainer {
     private final TrainConfig config;
     private final Dataset dataset;
     private final PrintWriter out, err;
-    private final IbotNetwork student, teacher;
+    private final MultiCropWrapper student, teacher;
     private final IbotLoss loss;
     private final AdamW optimizer;
 
     /** Student and teacher of a config, freshly initialised from {@code Rng(seed)}; the teacher is a frozen copy. */
-    public record Networks(IbotNetwork student, IbotNetwork teacher) {}
+    public record Networks(MultiCropWrapper student, MultiCropWrapper teacher) {}
 
     public Trainer(TrainConfig config, Dataset dataset, PrintWriter out, PrintWriter err) {
         if (!config.optimizer().equals("adamw"))
@@ -77,16 +78,16 @@ public final class Trainer {
         HeadConfig head = new HeadConfig(base.embedDim(), c.outDim(), patchDim, 3, c.headHiddenDim(), c.headBottleneckDim(),
                 c.actInHead(), c.normInHead(), c.normLastLayer(), c.sharedHead());
         VisionTransformer sb = new VisionTransformer(base.withDropPathRate((float) c.dropPath()).withMaskToken(c.useMaskedImModeling()), rng.split());
-        IbotNetwork student = new IbotNetwork(sb, new IbotHead(head, rng.split()));
+        MultiCropWrapper student = new MultiCropWrapper(sb, new IbotHead(head, rng.split()));
         VisionTransformer tb = new VisionTransformer(base.withDropPathRate(0f).withMaskToken(false), rng.split());
-        IbotNetwork teacher = new IbotNetwork(tb, new IbotHead(head.withSharedHead(c.sharedHeadTeacher()).withNormLastLayer(true), rng.split()));
+        MultiCropWrapper teacher = new MultiCropWrapper(tb, new IbotHead(head.withSharedHead(c.sharedHeadTeacher()).withNormLastLayer(true), rng.split()));
         Teacher.initFrom(student, teacher);
         return new Networks(student, teacher);
     }
 
-    public IbotNetwork student() { return student; }
+    public MultiCropWrapper student() { return student; }
 
-    public IbotNetwork teacher() { return teacher; }
+    public MultiCropWrapper teacher() { return teacher; }
 
     public IbotLoss loss() { return loss; }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.ibot4j.model.HeadConfig;
 import org.ibot4j.model.IbotHead;
+import org.ibot4j.model.MultiCropWrapper;
 import org.ibot4j.model.VisionTransformer;
 import org.ibot4j.model.VitConfig;
 import org.ibot4j.runtime.optim.AdamW;
@@ -21,16 +22,16 @@ import org.junit.jupiter.api.Test;
  * after each step must match.
  */
 class StepOfficialTest {
-    static IbotNetwork network(boolean student) {
+    static MultiCropWrapper network(boolean student) {
         VitConfig vit = new VitConfig(32, 4, 3, 32, 2, 2, 4.0, true, 0f, 1e-6f, student);
         HeadConfig head = new HeadConfig(32, 32, 32, 3, 64, 16, "gelu", null, false, true);
-        return new IbotNetwork(new VisionTransformer(vit, new Rng(1)), new IbotHead(head, new Rng(2)));
+        return new MultiCropWrapper(new VisionTransformer(vit, new Rng(1)), new IbotHead(head, new Rng(2)));
     }
 
     @Test
     void twoStepsMatchTheOfficialImplementation() {
         StepFixture f = StepFixture.load();
-        IbotNetwork student = network(true), teacher = network(false);
+        MultiCropWrapper student = network(true), teacher = network(false);
         student.loadStateDict(f.group("init/student"), true);
         teacher.loadStateDict(f.group("init/teacher"), true);
         teacher.setTrainable(false);

@@ -8,22 +8,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ibot4j.model.MultiCropWrapper;
 import org.ibot4j.runtime.random.Rng;
 import org.ibot4j.runtime.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /** The step's guard rails: a non-finite loss stops before any update; last_layer is frozen for freeze_last_layer epochs. */
 class StepRulesTest {
-    private static Map<String, float[]> snapshot(IbotNetwork n) {
+    private static Map<String, float[]> snapshot(MultiCropWrapper n) {
         Map<String, float[]> out = new LinkedHashMap<>();
         n.stateDict().forEach((k, v) -> out.put(k, v.toArray()));
         return out;
     }
 
-    private record Setup(IbotNetwork student, IbotNetwork teacher, TrainStep step) {}
+    private record Setup(MultiCropWrapper student, MultiCropWrapper teacher, TrainStep step) {}
 
     private static Setup setup() {
-        IbotNetwork student = StepOfficialTest.network(true), teacher = StepOfficialTest.network(false);
+        MultiCropWrapper student = StepOfficialTest.network(true), teacher = StepOfficialTest.network(false);
         teacher.loadStateDict(student.stateDict(), false);
         teacher.setTrainable(false);
         IbotLoss loss = new IbotLoss(IbotLoss.Config.of(32, 32, 2, 2, 0.04, 0.07, 0.04, 0.07, 30, 100));
