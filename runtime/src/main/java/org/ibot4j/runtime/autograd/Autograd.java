@@ -6,7 +6,6 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.ibot4j.runtime.ops.ShapeOps;
-import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -107,10 +106,5 @@ public final class Autograd {
             }
         }
         return order;
-    }
-
-    /** Shape check helper for backward rules. */
-    public static void checkSameShape(Shape a, Shape b, String what) {
-        if (!a.equals(b)) throw new IllegalStateException(what + ": shape " + a + " vs " + b);
     }
 }

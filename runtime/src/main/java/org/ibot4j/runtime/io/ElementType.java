@@ -3,6 +3,7 @@ package org.ibot4j.runtime.io;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import org.ibot4j.runtime.tensor.DType;
 
 /**
  * The element types a stored array may have on disk, each converted to float32 when read (int64 values
@@ -33,12 +34,12 @@ enum ElementType {
             case F32 -> MemorySegment.copy(src, ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order), byteOffset, dst, dstOff, count);
             case F16 -> {
                 ValueLayout.OfShort l = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
-                for (int i = 0; i < count; i++) dst[dstOff + i] = Float.float16ToFloat(src.get(l, byteOffset + 2L * i));
+                for (int i = 0; i < count; i++) dst[dstOff + i] = DType.halfToFloat(src.get(l, byteOffset + 2L * i));
             }
             case BF16 -> {
                 ValueLayout.OfShort l = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
                 for (int i = 0; i < count; i++)
-                    dst[dstOff + i] = Float.intBitsToFloat(Short.toUnsignedInt(src.get(l, byteOffset + 2L * i)) << 16);
+                    dst[dstOff + i] = DType.bf16ToFloat(src.get(l, byteOffset + 2L * i));
             }
             case F64 -> {
                 ValueLayout.OfDouble l = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order);
