@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import org.ibot4j.data.EvalTransform;
 import org.ibot4j.data.ImageFiles;
 import org.ibot4j.model.BackboneWeights;
+import org.ibot4j.model.Backbone;
 import org.ibot4j.model.VisionTransformer;
 import org.ibot4j.model.VitArch;
 import org.ibot4j.model.VitConfig;
@@ -120,7 +121,7 @@ public final class EmbedCommand implements Callable<Integer> {
             while (done < n) {
                 int b = Math.min(batchSize, n - done);
                 Tensor x = batches.get(done, b);
-                VisionTransformer.Output o = model.forward(x, null, attention);
+                Backbone.Output o = model.forward(x, null, attention);
                 Tensor y = attention ? o.attention() : allTokens ? o.allTokens() : o.cls();
                 if (out == null) {
                     rowDims = java.util.Arrays.copyOfRange(y.dims(), 1, y.rank());

@@ -13,7 +13,7 @@ import org.ibot4j.data.EvalTransform;
 import org.ibot4j.data.FashionMnist;
 import org.ibot4j.data.ImageFolderDataset;
 import org.ibot4j.eval.Features;
-import org.ibot4j.model.VisionTransformer;
+import org.ibot4j.model.Backbone;
 import org.ibot4j.train.TrainConfig;
 import org.ibot4j.train.TrainStep;
 import org.ibot4j.train.Trainer;
@@ -50,7 +50,7 @@ final class PretrainRun {
                 cfg.embedDim() == null ? "preset" : cfg.embedDim().toString(), used.size(), dp, cfg.epochs(),
                 cfg.batchSizePerGpu(), cfg.outputDir().toAbsolutePath().normalize());
         out.flush();
-        VisionTransformer randomInit = Trainer.networks(cfg).teacher().backbone();
+        Backbone randomInit = Trainer.networks(cfg).teacher().backbone();
         Trainer trainer = new Trainer(cfg, used, out, err);
         long t0 = System.nanoTime();
         try {
@@ -82,7 +82,7 @@ final class PretrainRun {
         return 0;
     }
 
-    private static double knn(VisionTransformer backbone, Dataset train, Dataset test, int n, EvalTransform tf, int k) {
+    private static double knn(Backbone backbone, Dataset train, Dataset test, int n, EvalTransform tf, int k) {
         Features.Set bank = Features.cls(backbone, train, n, tf, 128);
         Features.Set queries = Features.cls(backbone, test, n, tf, 128);
         return Features.knnTop1(bank, queries, k);

@@ -5,7 +5,7 @@ import java.util.List;
 import org.ibot4j.data.Dataset;
 import org.ibot4j.data.EvalTransform;
 import org.ibot4j.data.RgbImage;
-import org.ibot4j.model.VisionTransformer;
+import org.ibot4j.model.Backbone;
 import org.ibot4j.runtime.autograd.GradMode;
 import org.ibot4j.runtime.tensor.Tensor;
 
@@ -21,7 +21,7 @@ public final class Features {
 
     private Features() {}
 
-    public static Set cls(VisionTransformer backbone, Dataset data, int n, EvalTransform transform, int batch) {
+    public static Set cls(Backbone backbone, Dataset data, int n, EvalTransform transform, int batch) {
         int count = Math.min(n, data.size()), d = backbone.embedDim();
         float[] out = new float[count * d];
         int[] labels = new int[count];

@@ -10,7 +10,7 @@ import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
- * Puts checkpoint weights into a {@link VisionTransformer} and pulls backbone state dicts out of checkpoints
+ * Puts checkpoint weights into a {@link Backbone} and pulls backbone state dicts out of checkpoints
  * (spec 8.4).
  *
  * <p>A checkpoint is given as the root object a reader returns: a {@code Map<String, Object>} from the
@@ -52,24 +52,24 @@ public final class BackboneWeights {
     }
 
     /** Strict load of {@code root} (optionally selecting {@code checkpointKey}: {@code student}, {@code teacher} or null). */
-    public static Report load(VisionTransformer model, Object root, String checkpointKey) { return load(model, root, checkpointKey, true); }
+    public static Report load(Backbone model, Object root, String checkpointKey) { return load(model, root, checkpointKey, true); }
 
     /**
      * Loads {@code root} into {@code model} in place. Strict: throws {@link IllegalArgumentException} listing
      * every missing, unexpected and mis-shaped key, copying nothing. Non-strict: copies what matches and returns
      * the report.
      */
-    public static Report load(VisionTransformer model, Object root, String checkpointKey, boolean strict) {
+    public static Report load(Backbone model, Object root, String checkpointKey, boolean strict) {
         List<String> ignored = new ArrayList<>();
         LinkedHashMap<String, Object> state = entries(root, checkpointKey, ignored);
         LinkedHashMap<String, Tensor> own = model.stateDict();
         boolean resized = false;
         Object pos = state.get(POS_KEY);
         Tensor ownPos = own.get(POS_KEY);
-        if (pos != null) {
+        if (pos != null && ownPos != null && model instanceof VisionTransformer vit) {
             Shape ps = shapeOf(pos);
             if (!ps.equals(ownPos.shape()) && ps.rank() == 3 && ps.dim(2) == ownPos.dim(2) && isSquareTable(ps)) {
-                int g = model.config().gridSize();
+                int g = vit.config().gridSize();
                 try (var ng = GradMode.noGrad()) { state.put(POS_KEY, PosEmbed.resize(tensorOf(pos).detach(), g, g)); } // small: read eagerly
                 resized = true;
             }
@@ -87,7 +87,7 @@ public final class BackboneWeights {
         for (String k : state.keySet()) if (!own.containsKey(k)) unexpected.add(k);
         Report report = new Report(List.copyOf(missing), List.copyOf(unexpected), List.copyOf(misShaped), List.copyOf(ignored), resized);
         if (strict && !report.clean())
-            throw new IllegalArgumentException("checkpoint does not fit this " + describe(model) + (checkpointKey != null ? " (checkpoint key '" + checkpointKey + "')" : "") + ":" + report.describe());
+            throw new IllegalArgumentException("checkpoint does not fit this " + model.describe() + (checkpointKey != null ? " (checkpoint key '" + checkpointKey + "')" : "") + ":" + report.describe());
         try (var ng = GradMode.noGrad()) {
             // in place, in state-dict order (tensor identity kept; for a shared sub-module the last name wins)
             for (var e : own.entrySet()) {
@@ -196,8 +196,4 @@ public final class BackboneWeights {
         return hint;
     }
 
-    private static String describe(VisionTransformer m) {
-        VitConfig c = m.config();
-        return "ViT (dim " + c.embedDim() + ", depth " + c.depth() + ", heads " + c.numHeads() + ", patch " + c.patchSize() + ", img " + c.imgSize() + ")";
-    }
 }

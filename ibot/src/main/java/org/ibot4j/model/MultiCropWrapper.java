@@ -15,17 +15,17 @@ import org.ibot4j.runtime.tensor.Tensor;
  * and once for the local crops via {@link #forwardCls} (CLS logits only, spec 11.25).
  */
 public final class MultiCropWrapper extends Module {
-    private final VisionTransformer backbone;
+    private final Backbone backbone;
     private final IbotHead head;
 
-    public MultiCropWrapper(VisionTransformer backbone, IbotHead head) {
+    public MultiCropWrapper(Backbone backbone, IbotHead head) {
         this.backbone = registerModule("backbone", backbone);
         this.head = registerModule("head", head);
         if (head.config().inDim() != backbone.embedDim())
             throw new IllegalArgumentException("head input width " + head.config().inDim() + " differs from the backbone's embed dim " + backbone.embedDim());
     }
 
-    public VisionTransformer backbone() { return backbone; }
+    public Backbone backbone() { return backbone; }
 
     public IbotHead head() { return head; }
 

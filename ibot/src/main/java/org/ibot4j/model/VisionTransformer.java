@@ -30,13 +30,7 @@ import org.ibot4j.runtime.tensor.Tensor;
  * (the reference does that for local crops). A model built without the mask token has nothing to inject and
  * rejects a mask with an error rather than silently ignoring it, since that is always a wiring mistake here.
  */
-public final class VisionTransformer extends Module {
-    /**
-     * One forward's results: {@code allTokens [N, 1+P, D]} after the final norm, {@code cls [N, D]} (row 0 of
-     * it), and the last block's attention probabilities {@code [N, heads, 1+P, 1+P]} when asked, else null.
-     */
-    public record Output(Tensor allTokens, Tensor cls, Tensor attention) {}
-
+public final class VisionTransformer extends Backbone {
     private final VitConfig config;
     private final Parameter clsToken, posEmbed, maskedEmbed;
     private final PatchEmbed patchEmbed;
@@ -85,14 +79,11 @@ public final class VisionTransformer extends Module {
 
     // ---------------------------------------------------------------- forward
 
-    /** Forward without mask or attention. */
-    public Output forward(Tensor x) { return forward(x, null, false); }
-
-    /** Forward with an optional mask {@code [N, H/p, W/p]} (nonzero = masked); see the class note on masks. */
-    public Output forward(Tensor x, Tensor mask) { return forward(x, mask, false); }
-
-    /** Forward; {@code returnAttention} also returns the last block's attention probabilities. */
-    public Output forward(Tensor x, Tensor mask, boolean returnAttention) {
+    /**
+     * Forward with an optional mask {@code [N, H/p, W/p]} (nonzero = masked; see the class note on masks);
+     * {@code returnAttention} also returns the last block's attention probabilities {@code [N, heads, 1+P, 1+P]}.
+     */
+    @Override public Output forward(Tensor x, Tensor mask, boolean returnAttention) {
         Tensor t = prepareTokens(x, mask);
         Tensor attn = null;
         for (int i = 0; i < blocks.size(); i++) {
@@ -135,7 +126,7 @@ public final class VisionTransformer extends Module {
     }
 
     /** Outputs of the last {@code n} blocks, each through the final norm, in block order (spec 4.1.2; no mask). */
-    public List<Tensor> intermediateLayers(Tensor x, int n) {
+    @Override public List<Tensor> intermediateLayers(Tensor x, int n) {
         if (n <= 0 || n > blocks.size())
             throw new IllegalArgumentException("can take the last 1.." + blocks.size() + " blocks, asked for " + n);
         Tensor t = prepareTokens(x, null);
@@ -148,7 +139,7 @@ public final class VisionTransformer extends Module {
     }
 
     /** Attention probabilities of the last block, {@code [N, heads, 1+P, 1+P]} (spec 4.1.2; no mask). */
-    public Tensor lastSelfAttention(Tensor x) {
+    @Override public Tensor lastSelfAttention(Tensor x) {
         Tensor t = prepareTokens(x, null);
         for (int i = 0; i < blocks.size() - 1; i++) t = blocks.get(i).forward(t);
         return blocks.get(blocks.size() - 1).forward(t, true).attn();
@@ -157,7 +148,7 @@ public final class VisionTransformer extends Module {
     // ---------------------------------------------------------------- masked image modelling switch
 
     /** Turns mask application on or off (the reference's {@code masked_im_modeling}); needs the mask token to turn on. */
-    public VisionTransformer setMaskedImModeling(boolean on) {
+    @Override public VisionTransformer setMaskedImModeling(boolean on) {
         if (on && maskedEmbed == null)
             throw new IllegalStateException("masked image modelling needs a model built with the mask token (useMaskToken=true)");
         this.maskedImModeling = on;
@@ -175,7 +166,7 @@ public final class VisionTransformer extends Module {
     public Parameter posEmbed() { return posEmbed; }
 
     /** {@code masked_embed [1, D]}, or null when built without the mask token. */
-    public Parameter maskedEmbed() { return maskedEmbed; }
+    @Override public Parameter maskedEmbed() { return maskedEmbed; }
 
     public PatchEmbed patchEmbed() { return patchEmbed; }
 
@@ -183,7 +174,20 @@ public final class VisionTransformer extends Module {
 
     public LayerNorm norm() { return norm; }
 
-    public int embedDim() { return config.embedDim(); }
+    @Override public int embedDim() { return config.embedDim(); }
 
-    public int numHeads() { return config.numHeads(); }
+    @Override public int numHeads() { return config.numHeads(); }
+
+    @Override public int patchSize() { return config.patchSize(); }
+
+    @Override public int tokenStride() { return config.patchSize(); }
+
+    @Override public int depth() { return config.depth(); }
+
+    @Override public int imgSize() { return config.imgSize(); }
+
+    @Override public String describe() {
+        return "ViT (dim " + config.embedDim() + ", depth " + config.depth() + ", heads " + config.numHeads()
+                + ", patch " + config.patchSize() + ", img " + config.imgSize() + ")";
+    }
 }

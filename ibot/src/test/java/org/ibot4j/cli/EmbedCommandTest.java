@@ -22,6 +22,7 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 import org.ibot4j.data.EvalTransform;
 import org.ibot4j.data.ImageFiles;
+import org.ibot4j.model.Backbone;
 import org.ibot4j.model.VisionTransformer;
 import org.ibot4j.model.VitConfig;
 import org.ibot4j.runtime.autograd.GradMode;
@@ -101,7 +102,7 @@ class EmbedCommandTest {
         return a;
     }
 
-    static VisionTransformer.Output direct(Tensor x) {
+    static Backbone.Output direct(Tensor x) {
         try (var ng = GradMode.noGrad()) { return model.forward(x, null, true); }
     }
 
@@ -116,7 +117,7 @@ class EmbedCommandTest {
         Tensor x = Tensor.randn(new Rng(3), 3, 3, 32, 32);
         Path in = dir.resolve("batch.npy");
         Npy.save(in, x);
-        VisionTransformer.Output ref = direct(x);
+        Backbone.Output ref = direct(x);
         for (Path w : List.of(pth, safetensors, fullCkpt)) {
             Path out = dir.resolve("cls-" + w.getFileName() + ".npy");
             Run r = run(args("--pretrained_weights", w.toString(), "--input", in.toString(), "--output", out.toString(), "--batch_size", "2"));

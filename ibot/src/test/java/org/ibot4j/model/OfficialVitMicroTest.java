@@ -63,7 +63,7 @@ class OfficialVitMicroTest {
             t = m.blocks().get(i).forward(t);
             assertClose("block_out/" + i, fx.tensor("block_out/" + i), t, REL);
         }
-        VisionTransformer.Output o = m.forward(x, null, true);
+        Backbone.Output o = m.forward(x, null, true);
         assertClose("all_tokens", fx.tensor("all_tokens"), o.allTokens(), REL);
         assertClose("cls", fx.tensor("cls"), o.cls(), REL);
         assertNotNull(o.attention());
@@ -81,7 +81,7 @@ class OfficialVitMicroTest {
         VisionTransformer m = loadedModel();
         Tensor x = fx.tensor("input"), mask = fx.tensor("mask");
         assertClose("masked_prepared_tokens", fx.tensor("masked_prepared_tokens"), m.prepareTokens(x, mask), REL);
-        VisionTransformer.Output o = m.forward(x, mask);
+        Backbone.Output o = m.forward(x, mask);
         assertClose("masked_all_tokens", fx.tensor("masked_all_tokens"), o.allTokens(), REL);
         assertClose("masked_cls", fx.tensor("masked_cls"), o.cls(), REL);
         // With MIM switched off the mask is ignored, as the reference does for local crops (spec 11.11).

@@ -33,7 +33,7 @@ class PthCheckpointTest {
         assertTrue(r.clean(), r.describe());
         m.eval();
         Tensor x = fx.tensor("input");
-        VisionTransformer.Output o = m.forward(x, null, true);
+        Backbone.Output o = m.forward(x, null, true);
         assertClose("pth all_tokens", fx.tensor("all_tokens"), o.allTokens(), 1e-5);
         assertClose("pth cls", fx.tensor("cls"), o.cls(), 1e-5);
         assertClose("pth attn_last", fx.tensor("attn_last"), o.attention(), 1e-5);
@@ -50,7 +50,7 @@ class PthCheckpointTest {
         }
         m.eval();
         Tensor x = fx.tensor("input");
-        VisionTransformer.Output o = m.forward(x, null, true);
+        Backbone.Output o = m.forward(x, null, true);
         assertClose("lazy all_tokens", fx.tensor("all_tokens"), o.allTokens(), 1e-5);
         assertClose("lazy cls", fx.tensor("cls"), o.cls(), 1e-5);
         assertClose("lazy attn_last", fx.tensor("attn_last"), o.attention(), 1e-5);

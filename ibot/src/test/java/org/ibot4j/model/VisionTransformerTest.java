@@ -44,7 +44,7 @@ class VisionTransformerTest {
     @Test void outputShapesAndClsRow() {
         VisionTransformer m = new VisionTransformer(small(false), new Rng(1));
         m.eval();
-        VisionTransformer.Output o = m.forward(image(2, 3, 32, 32), null, true);
+        Backbone.Output o = m.forward(image(2, 3, 32, 32), null, true);
         assertArrayEquals(new int[] {3, 65, 32}, o.allTokens().dims());
         assertArrayEquals(new int[] {3, 32}, o.cls().dims());
         assertArrayEquals(new int[] {3, 4, 65, 65}, o.attention().dims());
@@ -85,7 +85,7 @@ class VisionTransformerTest {
     @Test void nonSquareInputsResampleThePositionTablePerAxis() {
         VisionTransformer m = new VisionTransformer(small(false), new Rng(1));
         m.eval();
-        VisionTransformer.Output o = m.forward(image(3, 2, 16, 24));
+        Backbone.Output o = m.forward(image(3, 2, 16, 24));
         assertArrayEquals(new int[] {2, 1 + 4 * 6, 32}, o.allTokens().dims());
         Tensor pos = m.positionEmbedding(4, 6, 16, 24);
         assertArrayEquals(PosEmbed.resize(m.posEmbed().tensor(), 4, 6).toArray(), pos.toArray());
