@@ -28,6 +28,7 @@ import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -47,28 +48,7 @@ import picocli.CommandLine.Spec;
 public final class EmbedCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--arch", defaultValue = "vit_small", description = "ViT preset: vit_tiny, vit_small, vit_base, vit_large (default: ${DEFAULT-VALUE}).")
-    String arch;
-
-    @Option(names = "--patch_size", defaultValue = "16", description = "Patch size (default: ${DEFAULT-VALUE}).")
-    int patchSize;
-
-    @Option(names = "--embed_dim", description = "Override the preset's token width.")
-    Integer embedDim;
-
-    @Option(names = "--depth", description = "Override the preset's number of blocks.")
-    Integer depth;
-
-    @Option(names = "--num_heads", description = "Override the preset's number of attention heads.")
-    Integer numHeads;
-
-    @Option(names = "--pretrained_weights", required = true, paramLabel = "FILE",
-            description = "Weights: a .pth checkpoint (full, teacher or backbone) or a .safetensors backbone.")
-    Path weights;
-
-    @Option(names = "--checkpoint_key", defaultValue = "teacher",
-            description = "Entry of a full checkpoint to take the backbone from (default: ${DEFAULT-VALUE}).")
-    String checkpointKey;
+    @Mixin BackboneOptions backbone;
 
     @Option(names = "--input", required = true, paramLabel = "DIR|BATCH.npy", description = "A folder of images or a .npy [N,3,H,W] batch.")
     Path input;
@@ -105,11 +85,13 @@ public final class EmbedCommand implements Callable<Integer> {
     private void run(PrintWriter err) throws IOException {
         if (allTokens && attention) throw new IllegalArgumentException("--all_tokens and --attention are exclusive: pick one output");
         if (batchSize < 1) throw new IllegalArgumentException("--batch_size must be >= 1, got " + batchSize);
-        if (imageSize < patchSize) throw new IllegalArgumentException("--image_size " + imageSize + " is smaller than the patch size " + patchSize);
         if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy"))
             throw new IllegalArgumentException("--output must be a .npy file, got " + output);
         if (!Files.exists(input)) throw new NoSuchFileException(input.toString(), null, "--input");
-        VisionTransformer model = loadModel();
+        if (backbone.weights() == null) throw new IllegalArgumentException("--pretrained_weights FILE is required");
+        int patchSize = backbone.patchSize();
+        if (imageSize < patchSize) throw new IllegalArgumentException("--image_size " + imageSize + " is smaller than the patch size " + patchSize);
+        Backbone model = backbone.load(imageSize);
 
         Batches batches = Files.isDirectory(input) ? folderBatches(err) : npyBatches();
         int n = batches.count();
@@ -158,55 +140,6 @@ public final class EmbedCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
     }
 
-    /**
-     * The backbone of {@code --arch} (with overrides) and the given weights, strictly loaded, in eval mode. Its
-     * position table is made for the checkpoint's own grid (so the stored table is used as is for inputs of that
-     * size and resampled once, in the forward pass, for others); the mask token is tolerated either way. A
-     * {@code .pth} or {@code .safetensors} file is opened lazily: its tensors are converted from the mapped file straight into the
-     * model's parameters, so the heap never holds the weights twice.
-     */
-    private VisionTransformer loadModel() throws IOException {
-        if (!Files.isRegularFile(weights)) throw new NoSuchFileException(weights.toString(), null, "weights/checkpoint file not found");
-        Object root;
-        Runnable close;
-        try {
-            if (weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors")) {
-                SafeTensors.Archive a = SafeTensors.open(weights);
-                root = new LinkedHashMap<String, Object>(a.tensors());
-                close = a::close;
-            } else {
-                PthArchive a = PthReader.open(weights);
-                root = a.root();
-                close = a::close;
-            }
-        } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot read " + weights + ": " + describe(e), e);
-        }
-        try {
-            return loadModel(root);
-        } finally {
-            close.run();
-        }
-    }
-
-    private VisionTransformer loadModel(Object root) {
-        VitConfig config = VitArch.config(arch, patchSize, embedDim, depth, numHeads);
-        Map<String, Shape> state = BackboneWeights.backboneShapes(root, checkpointKey);
-        Shape pos = state.get("pos_embed");
-        if (pos != null && pos.rank() == 3 && pos.dim(1) > 1) {
-            int side = (int) Math.round(Math.sqrt(pos.dim(1) - 1));
-            if (side * side == pos.dim(1) - 1) config = config.withImgSize(side * patchSize);
-        }
-        VisionTransformer model = VisionTransformer.forLoading(config);  // every weight comes from the strict load
-        try {
-            BackboneWeights.load(model, root, checkpointKey);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("weights " + weights + " do not fit --arch " + arch + " --patch_size " + patchSize + ": " + e.getMessage(), e);
-        }
-        model.eval();
-        return model;
-    }
-
     /** {@code OUT.npy → OUT.files.txt}: the row-order list of a folder input. */
     static Path filesListPath(Path output) {
         String name = output.getFileName().toString();
@@ -241,8 +174,8 @@ public final class EmbedCommand implements Callable<Integer> {
         }
         if (all.rank() != 4 || all.dim(1) != 3)
             throw new IllegalArgumentException("--input " + input + " must hold an [N,3,H,W] batch, got shape " + all.shape());
-        if (all.dim(2) < patchSize || all.dim(3) < patchSize)
-            throw new IllegalArgumentException("--input images are " + all.dim(2) + "x" + all.dim(3) + ", smaller than the patch size " + patchSize);
+        if (all.dim(2) < backbone.patchSize() || all.dim(3) < backbone.patchSize())
+            throw new IllegalArgumentException("--input images are " + all.dim(2) + "x" + all.dim(3) + ", smaller than the patch size " + backbone.patchSize());
         return new Batches() {
             @Override public int count() { return all.dim(0); }
 
