@@ -50,6 +50,16 @@ public final class BackboneOptions {
             description = "Entry of a full checkpoint to take the backbone from (default: ${DEFAULT-VALUE}).")
     String checkpointKey;
 
+    @Option(names = "--image_size", paramLabel = "S",
+            description = "Side of the evaluation crop in pixels (default: the checkpoint's global crop size when it records one, else 224).")
+    Integer imageSize;
+
+    /** {@code --image_size}, or {@code fallback} when not given. */
+    public int imageSize(int fallback) { return imageSize != null ? imageSize : fallback; }
+
+    /** {@code --image_size}, or 224. */
+    public int imageSize() { return imageSize(224); }
+
     /** The spec these flags describe, for images of side {@code imgSize}. */
     public BackboneSpec spec(int imgSize) {
         return new BackboneSpec(arch, patchSize, windowSize, embedDim, depth, numHeads, imgSize, 0f, false);

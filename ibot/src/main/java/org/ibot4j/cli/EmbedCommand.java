@@ -62,9 +62,6 @@ public final class EmbedCommand implements Callable<Integer> {
     @Option(names = "--attention", description = "Write the last block's attention [N,heads,1+P,1+P] instead of the CLS features.")
     boolean attention;
 
-    @Option(names = "--image_size", defaultValue = "224", description = "Crop size for folder inputs (default: ${DEFAULT-VALUE}).")
-    int imageSize;
-
     @Option(names = "--batch_size", defaultValue = "32", description = "Images per forward pass (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
@@ -83,6 +80,7 @@ public final class EmbedCommand implements Callable<Integer> {
     private static String describe(Exception e) { return ExtractBackboneCommand.describe(e); }
 
     private void run(PrintWriter err) throws IOException {
+        int imageSize = backbone.imageSize();
         if (allTokens && attention) throw new IllegalArgumentException("--all_tokens and --attention are exclusive: pick one output");
         if (batchSize < 1) throw new IllegalArgumentException("--batch_size must be >= 1, got " + batchSize);
         if (!output.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".npy"))
