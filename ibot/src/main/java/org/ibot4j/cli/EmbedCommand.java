@@ -187,6 +187,7 @@ public final class EmbedCommand implements Callable<Integer> {
 
     private Batches folderBatches(PrintWriter err) throws IOException {
         List<Path> files = ImageFiles.list(input);
+        int imageSize = backbone.imageSize();
         EvalTransform transform = EvalTransform.forCrop(imageSize);
         err.println("embed: " + files.size() + (files.size() == 1 ? " image in " : " images in ") + input + " (resize " + transform.resize() + ", crop " + imageSize + ")");
         return new Batches() {
