@@ -11,6 +11,7 @@ import org.ibot4j.model.Backbone;
 import org.ibot4j.model.BackboneSpec;
 import org.ibot4j.model.BackboneWeights;
 import org.ibot4j.model.Backbones;
+import org.ibot4j.runtime.io.PickledObject;
 import org.ibot4j.runtime.io.PthArchive;
 import org.ibot4j.runtime.io.PthReader;
 import org.ibot4j.runtime.io.SafeTensors;
@@ -24,22 +25,22 @@ import picocli.CommandLine.Option;
  * the loading they imply. Used as a picocli {@code @Mixin}.
  */
 public final class BackboneOptions {
-    @Option(names = "--arch", defaultValue = "vit_small", description = "Architecture: vit_tiny, vit_small, vit_base, vit_large, swin_tiny (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", description = "Architecture: vit_tiny, vit_small, vit_base, vit_large, swin_tiny (default: the checkpoint's, else vit_small).")
     String arch;
 
-    @Option(names = "--patch_size", defaultValue = "16", description = "Patch size (default: ${DEFAULT-VALUE}).")
-    int patchSize;
+    @Option(names = "--patch_size", description = "Patch size (default: the checkpoint's, else 16).")
+    Integer patchSize;
 
-    @Option(names = "--window_size", defaultValue = "7", description = "Swin window size (default: ${DEFAULT-VALUE}).")
-    int windowSize;
+    @Option(names = "--window_size", description = "Swin window size (default: the checkpoint's, else 7).")
+    Integer windowSize;
 
-    @Option(names = "--embed_dim", description = "Override the preset's token width.")
+    @Option(names = "--embed_dim", description = "Override the preset's token width (default: the checkpoint's).")
     Integer embedDim;
 
-    @Option(names = "--depth", description = "Override the preset's number of blocks.")
+    @Option(names = "--depth", description = "Override the preset's number of blocks (default: the checkpoint's).")
     Integer depth;
 
-    @Option(names = "--num_heads", description = "Override the preset's number of attention heads.")
+    @Option(names = "--num_heads", description = "Override the preset's number of attention heads (default: the checkpoint's).")
     Integer numHeads;
 
     @Option(names = "--pretrained_weights", paramLabel = "FILE",
@@ -54,24 +55,82 @@ public final class BackboneOptions {
             description = "Side of the evaluation crop in pixels (default: the checkpoint's global crop size when it records one, else 224).")
     Integer imageSize;
 
-    /** {@code --image_size}, or {@code fallback} when not given. */
-    public int imageSize(int fallback) { return imageSize != null ? imageSize : fallback; }
+    private Map<String, Object> checkpointArgs;
 
-    /** {@code --image_size}, or 224. */
+    /**
+     * {@code --image_size}; else the {@code global_crop_size} the checkpoint's pre-training recorded in its
+     * {@code args}; else {@code fallback}.
+     */
+    public int imageSize(int fallback) {
+        if (imageSize != null) return imageSize;
+        Integer fromArgs = intArg("global_crop_size");
+        return fromArgs != null ? fromArgs : fallback;
+    }
+
+    /** {@link #imageSize(int)} with fallback 224. */
     public int imageSize() { return imageSize(224); }
 
-    /** The spec these flags describe, for images of side {@code imgSize}. */
+    /**
+     * The spec these flags describe, for images of side {@code imgSize}. A flag not given takes the value the
+     * checkpoint's pre-training recorded in its {@code args} (ibot4j and official checkpoints both keep them), so
+     * {@code --pretrained_weights out/checkpoint.pth} alone describes the model that wrote it; then the preset.
+     */
     public BackboneSpec spec(int imgSize) {
-        return new BackboneSpec(arch, patchSize, windowSize, embedDim, depth, numHeads, imgSize, 0f, false);
+        return new BackboneSpec(arch(), patchSize(), windowSize(), embedDim != null ? embedDim : intArg("embed_dim"),
+                depth != null ? depth : intArg("depth"), numHeads != null ? numHeads : intArg("num_heads"), imgSize, 0f, false);
     }
 
     public Path weights() { return weights; }
 
     public String checkpointKey() { return checkpointKey; }
 
-    public String arch() { return arch; }
+    /** {@code --arch}, else the checkpoint's, else {@code vit_small}. */
+    public String arch() {
+        if (arch != null) return arch;
+        Object a = args().get("arch");
+        return a instanceof String str && !str.isBlank() ? str.replace("deit", "vit") : "vit_small";
+    }
 
-    public int patchSize() { return patchSize; }
+    /** {@code --patch_size}, else the checkpoint's, else 16. */
+    public int patchSize() {
+        if (patchSize != null) return patchSize;
+        Integer v = intArg("patch_size");
+        return v != null ? v : 16;
+    }
+
+    /** {@code --window_size}, else the checkpoint's, else 7. */
+    public int windowSize() {
+        if (windowSize != null) return windowSize;
+        Integer v = intArg("window_size");
+        return v != null ? v : 7;
+    }
+
+    private Integer intArg(String key) {
+        Object v = args().get(key);
+        return v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.longValue() > 0 ? (Integer) n.intValue() : null;
+    }
+
+    /** The {@code args} a pre-training checkpoint recorded (a dict, or an argparse Namespace), else empty; read once. */
+    private Map<String, Object> args() {
+        if (checkpointArgs != null) return checkpointArgs;
+        checkpointArgs = Map.of();
+        if (weights == null || !Files.isRegularFile(weights) || weights.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors"))
+            return checkpointArgs;
+        try (PthArchive a = PthReader.open(weights)) {
+            if (a.root() instanceof Map<?, ?> root) {
+                Object args = root.get("args");
+                if (args instanceof PickledObject po) args = po.state();
+                if (args instanceof Map<?, ?> m) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    for (var e : m.entrySet()) out.put(String.valueOf(e.getKey()), e.getValue());
+                    checkpointArgs = out;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // unreadable here: load() reports the problem with the file itself
+        }
+        return checkpointArgs;
+    }
 
     /** The backbone with {@code --pretrained_weights} loaded strictly, in eval mode; the flag is required here. */
     public Backbone load(int imgSize) throws IOException {
