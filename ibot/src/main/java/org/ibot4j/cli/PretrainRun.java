@@ -42,7 +42,9 @@ final class PretrainRun {
                     + " (or put the four *-idx?-ubyte.gz files there), or pass --data_path DIR");
             return 2;
         } else {
-            err.println("pretrain: --data_path " + dp + " is not a folder");
+            err.println("pretrain: --data_path " + dp + " is not a folder" + (cfg.dataPath().startsWith("/path/to/")
+                    ? " (the reference's placeholder default; pass --data_path DIR, or add --config conf/fashion_mnist.yaml"
+                      + " to change flags of the built-in Fashion-MNIST run that `pretrain` alone starts)" : ""));
             return 2;
         }
         Dataset used = Trainer.subset(train, cfg.trainSubset());
