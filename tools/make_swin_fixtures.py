@@ -7,7 +7,8 @@ plus a `meta` object; each tensor is a raw little-endian float32 C-order .bin fi
 
 Names in a case: "state/<key>" the model state dict (relative_position_index stored as float32), "x" the
 input, "mask" the mask (1 = masked; absent for unmasked cases), "out" the output [N, 1+P, D], "gout" a fixed
-random upstream gradient, "grad_x" and "grad/<key>" the gradients of sum(out * gout). meta holds the config.
+random upstream gradient, "grad_x" and "grad/<key>" the gradients of sum(out * gout). meta holds the config. Case w4_global also gets
+checkpoint.pth: {"teacher": {"backbone.<key>": ...}} as torch.save writes it (index buffers int64).
 
 Deterministic: every case reseeds torch with a CRC of its name and runs single-threaded.
 Usage: /usr/bin/python3 tools/make_swin_fixtures.py
@@ -221,7 +222,7 @@ def randomise(model):
                 p.copy_(torch.randn_like(p) * 0.3)
 
 
-def swin_case(name, img, patch, dim, depths, heads, window, crop, masked, batch=2):
+def swin_case(name, img, patch, dim, depths, heads, window, crop, masked, batch=2, checkpoint=False):
     torch.manual_seed(zlib.crc32(name.encode()))
     model = Swin(img, patch, dim, depths, heads, window)
     randomise(model)
@@ -245,13 +246,16 @@ def swin_case(name, img, patch, dim, depths, heads, window, crop, masked, batch=
         if p.grad is not None:
             c.put("grad/" + k, p.grad)
     c.write()
+    if checkpoint:  # the model as a pre-training checkpoint: teacher backbone keys, int64 relative_position_index
+        torch.save({"teacher": {"backbone." + k: v for k, v in model.state_dict().items()}, "epoch": 1},
+                   os.path.join(ROOT, name, "checkpoint.pth"))
     print(f"{name}: out {tuple(out.shape)}")
 
 
 def main():
     torch.set_num_threads(1)
     # window 4 on a 16-px image, patch 2: stage grids 8 (window 4, shifts 0/2) and 4 (whole-grid window)
-    swin_case("w4_global", 16, 2, 16, [2, 2], [2, 4], 4, 16, False)
+    swin_case("w4_global", 16, 2, 16, [2, 2], [2, 4], 4, 16, False, checkpoint=True)
     swin_case("w4_global_masked", 16, 2, 16, [2, 2], [2, 4], 4, 16, True)
     # a 12-px "local crop" on the same layout: grids 6 (padded to 8, shifted) and 3 (padded to 4)
     swin_case("w4_local", 16, 2, 16, [2, 2], [2, 4], 4, 12, False)

@@ -79,7 +79,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "YAML preset (conf/*.yaml); command-line flags override it.")
     Path config;
 
-    @Option(names = "--arch", defaultValue = "vit_small", description = "vit_tiny, vit_small, vit_base, vit_large (deit_* = vit_*) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--arch", defaultValue = "vit_small", description = "vit_tiny, vit_small, vit_base, vit_large (deit_* = vit_*), swin_tiny, swin_small, swin_base, swin_large, swin_mini (default: ${DEFAULT-VALUE}).")
     String arch;
     @Option(names = "--patch_size", defaultValue = "16", description = "ViT patch size (default: ${DEFAULT-VALUE}).")
     int patchSize;
@@ -149,7 +149,7 @@ public final class PretrainCommand implements Callable<Integer> {
     String optimizer;
     @Option(names = "--load_from", description = "Checkpoint file in OUTPUT_DIR to resume from (default: checkpoint.pth when present).")
     String loadFrom;
-    @Option(names = "--drop_path", defaultValue = "0.1", description = "Student stochastic-depth max rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--drop_path", defaultValue = "0.1", description = "Student stochastic-depth max rate, ViT only: Swin students use their arch default (default: ${DEFAULT-VALUE}).")
     double dropPath;
     @Option(names = "--global_crops_number", defaultValue = "2", description = "Global crops G (default: ${DEFAULT-VALUE}).")
     int globalCropsNumber;

@@ -1,5 +1,7 @@
 package org.ibot4j.model;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.ibot4j.runtime.nn.DropPath;
 import org.ibot4j.runtime.nn.LayerNorm;
 import org.ibot4j.runtime.nn.Mlp;
@@ -22,6 +24,8 @@ public final class SwinBlock extends Module {
     private final WindowAttention attn;
     private final DropPath dropPath;
     private final Mlp mlp;
+    /** Shift masks by padded grid ({@code hp << 16 | wp}): constant, so built once per grid size. */
+    private final Map<Integer, Tensor> masks = new ConcurrentHashMap<>();
 
     public SwinBlock(int dim, int heads, int window, int shift, double mlpRatio, boolean qkvBias, float dropPath, float eps, Rng rng) {
         if (shift < 0 || shift >= window) throw new IllegalArgumentException("shift " + shift + " must be in [0, window " + window + ")");
@@ -45,7 +49,7 @@ public final class SwinBlock extends Module {
         Tensor mask = null;
         if (shift > 0) {
             t = SwinWindows.roll(SwinWindows.roll(t, -shift, 1), -shift, 2);
-            mask = SwinWindows.shiftMask(hp, wp, window, shift);
+            mask = masks.computeIfAbsent(hp << 16 | wp, k -> SwinWindows.shiftMask(hp, wp, window, shift));
         }
         WindowAttention.Output a = attn.forward(SwinWindows.partition(t, window), mask, returnAttention);
         t = SwinWindows.reverse(a.x(), window, hp, wp);

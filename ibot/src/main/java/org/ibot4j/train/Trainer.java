@@ -19,9 +19,9 @@ import org.ibot4j.data.RgbImage;
 import org.ibot4j.model.HeadConfig;
 import org.ibot4j.model.IbotHead;
 import org.ibot4j.model.MultiCropWrapper;
-import org.ibot4j.model.VisionTransformer;
-import org.ibot4j.model.VitArch;
-import org.ibot4j.model.VitConfig;
+import org.ibot4j.model.Backbone;
+import org.ibot4j.model.BackboneSpec;
+import org.ibot4j.model.Backbones;
 import org.ibot4j.runtime.nn.DropPath;
 import org.ibot4j.runtime.nn.Module;
 import org.ibot4j.runtime.optim.AdamW;
@@ -52,7 +52,6 @@ public final class Trainer {
     public Trainer(TrainConfig config, Dataset dataset, PrintWriter out, PrintWriter err) {
         if (!config.optimizer().equals("adamw"))
             throw new IllegalArgumentException("--optimizer " + config.optimizer() + " is not supported by pretrain yet; use adamw");
-        if (config.arch().startsWith("swin")) throw new IllegalArgumentException("--arch " + config.arch() + ": Swin backbones are not supported by pretrain yet");
         this.config = config;
         this.dataset = dataset;
         this.out = out;
@@ -73,13 +72,15 @@ public final class Trainer {
 
     public static Networks networks(TrainConfig c) {
         Rng rng = new Rng(c.seed());
-        VitConfig base = VitArch.config(c.arch(), c.patchSize(), c.embedDim(), c.depth(), c.numHeads()).withImgSize(c.globalCropSize());
+        // student drop path: --drop_path for ViT, the per-arch default for Swin (spec 4.2); teacher none
+        BackboneSpec base = new BackboneSpec(c.arch(), c.patchSize(), c.windowSize(), c.embedDim(), c.depth(), c.numHeads(),
+                c.globalCropSize(), 0f, false);
+        Backbone sb = Backbones.create(base.withDropPath(Backbones.studentDropPath(c.arch(), c.dropPath())).withMaskToken(c.useMaskedImModeling()), rng.split());
         int patchDim = lossPatchDim(c);
-        HeadConfig head = new HeadConfig(base.embedDim(), c.outDim(), patchDim, 3, c.headHiddenDim(), c.headBottleneckDim(),
+        HeadConfig head = new HeadConfig(sb.embedDim(), c.outDim(), patchDim, 3, c.headHiddenDim(), c.headBottleneckDim(),
                 c.actInHead(), c.normInHead(), c.normLastLayer(), c.sharedHead());
-        VisionTransformer sb = new VisionTransformer(base.withDropPathRate((float) c.dropPath()).withMaskToken(c.useMaskedImModeling()), rng.split());
         MultiCropWrapper student = new MultiCropWrapper(sb, new IbotHead(head, rng.split()));
-        VisionTransformer tb = new VisionTransformer(base.withDropPathRate(0f).withMaskToken(false), rng.split());
+        Backbone tb = Backbones.create(base, rng.split());
         MultiCropWrapper teacher = new MultiCropWrapper(tb, new IbotHead(head.withSharedHead(c.sharedHeadTeacher()).withNormLastLayer(true), rng.split()));
         Teacher.initFrom(student, teacher);
         return new Networks(student, teacher);
@@ -113,7 +114,7 @@ public final class Trainer {
             throw new IOException("--load_from " + config.loadFrom() + ": no such file " + resume);
         }
         int ran = 0;
-        try (DataLoader loader = new DataLoader(dataset, aug, masks, config.patchSize(), config.batchSizePerGpu(), config.numWorkers(), config.seed())) {
+        try (DataLoader loader = new DataLoader(dataset, aug, masks, student.backbone().tokenStride(), config.batchSizePerGpu(), config.numWorkers(), config.seed())) {
             int iters = loader.batchesPerEpoch();
             Schedules sched = Schedules.of(config, iters);
             TrainStep step = new TrainStep(student, teacher, loss, optimizer, config.clipGrad(), config.freezeLastLayer(), config.globalCropsNumber());
