@@ -101,18 +101,24 @@ public final class Correspondence {
     /**
      * Both images side by side with a line between the centres of each matched pair ({@code sources[i] →
      * matches[sources[i]]}), patch indices row-major on grids of {@code grid1}/{@code grid2} columns and
-     * {@code stride}-pixel cells; one colour per pair.
+     * {@code stride}-pixel cells; one colour per pair. Small images are enlarged by an integer factor (nearest)
+     * so that each side is at least 224 pixels and the lines stay readable.
      */
     public static BufferedImage draw(BufferedImage img1, BufferedImage img2, int[] sources, int[] matches, int grid1, int grid2, int stride) {
-        BufferedImage out = Images.sideBySide(img1, img2);
+        int scale = displayScale(Math.max(img1.getWidth(), img2.getWidth()));
+        BufferedImage out = Images.sideBySide(Images.enlarge(img1, scale), Images.enlarge(img2, scale));
+        double s = scale * stride;
         for (int i = 0; i < sources.length; i++) {
-            int s = sources[i], t = matches[s];
-            double x0 = (s % grid1 + 0.5) * stride, y0 = (s / grid1 + 0.5) * stride;
-            double x1 = img1.getWidth() + (t % grid2 + 0.5) * stride, y1 = (t / grid2 + 0.5) * stride;
+            int src = sources[i], t = matches[src];
+            double x0 = (src % grid1 + 0.5) * s, y0 = (src / grid1 + 0.5) * s;
+            double x1 = img1.getWidth() * scale + (t % grid2 + 0.5) * s, y1 = (t / grid2 + 0.5) * s;
             Images.line(out, x0, y0, x1, y1, Images.distinctColor(i, sources.length), 1.5f);
         }
         return out;
     }
+
+    /** The integer enlargement that brings a {@code side}-pixel image to at least 224 pixels (1 when it already is). */
+    public static int displayScale(int side) { return Math.max(1, (int) Math.ceil(224.0 / side)); }
 
     /** {@code matches} as {@code [[sourceRow, sourceCol, targetRow, targetCol], ...]} for the listed sources. */
     public static int[][] pairs(int[] sources, int[] matches, int grid1, int grid2) {

@@ -93,6 +93,15 @@ public final class Images {
         return out;
     }
 
+    /** {@code img} enlarged {@code factor} times by pixel repetition (itself when the factor is 1). */
+    public static BufferedImage enlarge(BufferedImage img, int factor) {
+        if (factor == 1) return img;
+        BufferedImage out = new BufferedImage(img.getWidth() * factor, img.getHeight() * factor, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < out.getHeight(); y++)
+            for (int x = 0; x < out.getWidth(); x++) out.setRGB(x, y, img.getRGB(x / factor, y / factor));
+        return out;
+    }
+
     /** Draws a line of {@code color} (0xRRGGBB), anti-aliased, between two points. */
     public static void line(BufferedImage img, double x0, double y0, double x1, double y1, int color, float width) {
         Graphics2D g = img.createGraphics();

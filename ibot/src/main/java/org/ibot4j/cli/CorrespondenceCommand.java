@@ -80,7 +80,7 @@ public final class CorrespondenceCommand implements Callable<Integer> {
             run(err);
             return 0;
         } catch (IOException | RuntimeException e) {
-            err.println("correspondence: error: " + ExtractBackboneCommand.describe(e));
+            err.println("correspondence: error: " + VisualizeAttentionCommand.oneLine(ExtractBackboneCommand.describe(e)));
             err.flush();
             return 1;
         }

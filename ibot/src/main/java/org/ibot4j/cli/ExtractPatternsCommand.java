@@ -94,7 +94,7 @@ public final class ExtractPatternsCommand implements Callable<Integer> {
             run(err);
             return 0;
         } catch (IOException | RuntimeException e) {
-            err.println("extract_patterns: error: " + ExtractBackboneCommand.describe(e));
+            err.println("extract_patterns: error: " + VisualizeAttentionCommand.oneLine(ExtractBackboneCommand.describe(e)));
             err.flush();
             return 1;
         }
@@ -186,7 +186,7 @@ public final class ExtractPatternsCommand implements Callable<Integer> {
             }
             String file = String.format(java.util.Locale.ROOT, "%s_rank%02d_idx%d_top%d.png", type, rank, index, topk);
             byte[] png = PngWriter.write(Patterns.tile(tiles, topk, unit), outputDir.resolve(file));
-            page.image("rank " + rank + ": index " + index + " (" + counts[index] + (cls ? " images" : " patches") + ", " + tiles.size() + " shown)", png, Math.min(480, unit * (int) Math.ceil(Math.sqrt(topk))));
+            page.image("rank " + rank + ": index " + index + " (" + counts[index] + (cls ? " images" : " patches") + ", " + tiles.size() + " shown)", png, Math.max(360, Math.min(720, unit * (int) Math.ceil(Math.sqrt(topk)))));
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("rank", rank);
             p.put("index", index);

@@ -60,7 +60,7 @@ public final class VisualizeAttentionCommand implements Callable<Integer> {
             run(err);
             return 0;
         } catch (IOException | RuntimeException e) {
-            err.println("visualize_attention: error: " + ExtractBackboneCommand.describe(e));
+            err.println("visualize_attention: error: " + VisualizeAttentionCommand.oneLine(ExtractBackboneCommand.describe(e)));
             err.flush();
             return 1;
         }
@@ -72,7 +72,7 @@ public final class VisualizeAttentionCommand implements Callable<Integer> {
         int size = backbone.imageSize(480);
         List<Path> files = Files.isDirectory(imagePath) ? ImageFiles.list(imagePath) : List.of(imagePath);
         if (files.isEmpty()) throw new IllegalArgumentException("no image files in " + imagePath);
-        for (Path f : files) if (files.size() == 1) ImageFiles.read(f); // fail on a bad single input before loading weights
+        if (files.size() == 1) ImageFiles.read(files.get(0)); // a bad single input fails before the weights are read
         Backbone model = loadModel(backbone, randomInit, seed, size);
         int p = model.patchSize();
         int trimmed = size - size % p;
@@ -95,6 +95,12 @@ public final class VisualizeAttentionCommand implements Callable<Integer> {
         if (files.size() > 1) Json.save(outputDir.resolve("index.json"), Map.of("pages", pages));
         spec.commandLine().getOut().println("wrote " + outputDir);
         spec.commandLine().getOut().flush();
+    }
+
+    /** An error message on one line: line breaks folded to "; ", cut after 600 characters. */
+    static String oneLine(String message) {
+        String s = message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return s.length() > 600 ? s.substring(0, 600) + " ..." : s;
     }
 
     /** A folder name for an image's page: its relative path without extension, separators replaced. */

@@ -73,6 +73,17 @@ class CorrespondenceTest {
         assertEquals(4, checked, "a 16x16 box covers 2x2 patch centres");
     }
 
+    @Test void drawingPutsLinesBetweenMatchedPatchCentres() {
+        java.awt.image.BufferedImage a = new java.awt.image.BufferedImage(224, 224, java.awt.image.BufferedImage.TYPE_INT_RGB);
+        java.awt.image.BufferedImage d = Correspondence.draw(a, a, new int[] {0}, new int[] {3}, 2, 2, 112);
+        assertEquals(448, d.getWidth());
+        // source (0,0) centre (56,56) → target (1,1) centre (224+168,168): the midpoint is on the line
+        assertEquals(true, (d.getRGB(224, 112) & 0xffffff) != 0, "line passes through the midpoint");
+        assertEquals(0, d.getRGB(56, 200) & 0xffffff, "elsewhere stays black");
+        assertEquals(7, Correspondence.displayScale(32));
+        assertEquals(1, Correspondence.displayScale(224));
+    }
+
     @Test void accuracyCountsOverlappingPatchesWithinTheRadius() {
         int[] truth = {0, 5, -1, 15};
         int[] matches = {0, 10, 3, 14}; // exact, one row off, (ignored), one column off

@@ -31,8 +31,8 @@ class CorrespondenceCommandTest {
                 "--image_size", "32", "--num_matches", "5", "--output_dir", out.toString()));
         assertEquals(0, r.code(), r.err());
         BufferedImage b = ImageIO.read(out.resolve("correspondence.png").toFile());
-        assertEquals(64, b.getWidth());
-        assertEquals(32, b.getHeight());
+        assertEquals(2 * 32 * 7, b.getWidth(), "two 32-px images, enlarged 7x to reach 224 px");
+        assertEquals(32 * 7, b.getHeight());
         String json = Files.readString(out.resolve("correspondence.json"));
         assertEquals(5, Pattern.compile("\"source\": \\[").matcher(json).results().count(), json);
         assertTrue(json.contains("head-averaged CLS attention"), json);

@@ -88,6 +88,22 @@ class ExtractPatternsCommandTest {
         assertEquals(cand.group(1), cand.group(2), json);
     }
 
+    @Test void aHeadOfAnotherWidthIsRefusedOnOneLine() throws IOException {
+        java.util.LinkedHashMap<String, Object> teacher = new java.util.LinkedHashMap<>();
+        EmbedCommandTest.tinyModel().stateDict().forEach((k, v) -> teacher.put("backbone." + k, v));
+        new org.ibot4j.model.IbotHead(org.ibot4j.model.HeadConfig.of(24, 12, true, true).withMlp(3, 32, 8), new org.ibot4j.runtime.random.Rng(5))
+                .stateDict().forEach((k, v) -> teacher.put("head." + k, v));
+        Path ckpt = dir().resolve("wide-head.pth");
+        org.ibot4j.runtime.io.PthWriter.save(ckpt, java.util.Map.of("teacher", teacher));
+        String[] a = args(folder("bright4", false), dir().resolve("pat-y"));
+        for (int i = 0; i < a.length; i++) if (a[i].equals(fx.fullCkpt().toString())) a[i] = ckpt.toString();
+        var r = EmbedCommandTest.run(a);
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("24-wide tokens") && r.err().contains("do not fit"), r.err());
+        assertEquals(1, r.err().strip().lines().count(), r.err());
+        assertEquals("a; b; c", VisualizeAttentionCommand.oneLine("a\n  b\r\nc\n"));
+    }
+
     @Test void aBackboneOnlyFileIsRefused() throws IOException {
         String[] a = args(folder("bright3", false), dir().resolve("pat-x"));
         for (int i = 0; i < a.length; i++) if (a[i].equals(fx.fullCkpt().toString())) a[i] = fx.backbonePth().toString();
