@@ -13,7 +13,8 @@ import org.ibot4j.data.RgbImage;
 /**
  * Writes the attention visualisation of one image into a folder: {@code img.png}, per head {@code attn-head{i}.png}
  * (viridis heat map) and {@code mask-th{t}-head{i}.png} (kept mass over the image), {@code attn-color.png} (the
- * composite of heads 0–5), {@code attention.html} (self-contained, every PNG inlined) and {@code attention.json}.
+ * composite of heads 0–5), {@code attn.png} (image, composite and every head side by side, as the reference's
+ * summary figure), {@code attention.html} (self-contained, every PNG inlined) and {@code attention.json}.
  */
 public final class AttentionPage {
     private AttentionPage() {}
@@ -39,6 +40,7 @@ public final class AttentionPage {
         float[][] up = new float[heads][], masks = new float[heads][];
         List<Integer> kept = new ArrayList<>();
         List<byte[]> heat = new ArrayList<>(), over = new ArrayList<>();
+        List<BufferedImage> strip = new ArrayList<>();
         for (int i = 0; i < heads; i++) {
             boolean[] keep = AttentionMaps.threshold(maps.values()[i], threshold);
             int n = 0;
@@ -47,7 +49,9 @@ public final class AttentionPage {
             up[i] = AttentionMaps.upsampleNearest(maps.values()[i], maps.gh(), maps.gw(), stride);
             masks[i] = AttentionMaps.upsampleNearest(AttentionMaps.asFloats(keep), maps.gh(), maps.gw(), stride);
             String hf = "attn-head" + i + ".png", mf = "mask-th" + th + "-head" + i + ".png";
-            heat.add(PngWriter.write(Images.heatmap(up[i], w, h), dir.resolve(hf)));
+            BufferedImage hm = Images.heatmap(up[i], w, h);
+            strip.add(hm);
+            heat.add(PngWriter.write(hm, dir.resolve(hf)));
             over.add(PngWriter.write(Images.maskOverlay(img, masks[i], Images.HEAD_COLORS[i % Images.HEAD_COLORS.length]), dir.resolve(mf)));
             files.add(hf);
             files.add(mf);
@@ -60,6 +64,10 @@ public final class AttentionPage {
         BufferedImage color = Images.composite(img, AttentionMaps.compositeIntensities(thresholded));
         byte[] colorPng = PngWriter.write(color, dir.resolve("attn-color.png"));
         files.add("attn-color.png");
+        strip.add(0, color);
+        strip.add(0, Images.toBuffered(img));
+        PngWriter.write(Images.sideBySide(strip.toArray(BufferedImage[]::new)), dir.resolve("attn.png"));
+        files.add("attn.png");
 
         int cell = Math.min(w, 240);
         page.section("Input and composite", "Last-layer CLS attention of " + heads + " heads on a " + maps.gh() + "x" + maps.gw()

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.ibot4j.analysis.AttentionMaps;
 import org.ibot4j.analysis.AttentionPage;
+import org.ibot4j.analysis.HtmlPage;
 import org.ibot4j.analysis.Json;
 import org.ibot4j.data.EvalTransform;
 import org.ibot4j.data.ImageFiles;
@@ -92,7 +93,13 @@ public final class VisualizeAttentionCommand implements Callable<Integer> {
                     + " (" + json.get("heads") + " heads, " + (trimmed / p) + "x" + (trimmed / p) + " grid)");
             err.flush();
         }
-        if (files.size() > 1) Json.save(outputDir.resolve("index.json"), Map.of("pages", pages));
+        if (files.size() > 1) {
+            Json.save(outputDir.resolve("index.json"), Map.of("pages", pages));
+            HtmlPage index = new HtmlPage("Attention maps of " + files.size() + " images");
+            for (int i = 0; i < files.size(); i++)
+                index.link(imagePath.relativize(files.get(i)).toString(), pageName(imagePath.relativize(files.get(i))) + "/attention.html");
+            index.write(outputDir.resolve("index.html"));
+        }
         spec.commandLine().getOut().println("wrote " + outputDir);
         spec.commandLine().getOut().flush();
     }

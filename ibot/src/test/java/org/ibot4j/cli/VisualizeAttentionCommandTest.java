@@ -87,6 +87,7 @@ class VisualizeAttentionCommandTest {
             assertEquals(32, b.getWidth(), f + ": 36 px trimmed to a multiple of 8");
             assertEquals(32, b.getHeight(), f);
         }
+        assertEquals(32 * (2 + 2), ImageIO.read(out.resolve("attn.png").toFile()).getWidth(), "image, composite and 2 heads");
         String html = Files.readString(out.resolve("attention.html"));
         assertEquals(2 * 2 + 2, Pattern.compile("data:image/png;base64,").matcher(html).results().count());
         assertTrue(html.contains("alt=\"head 0\"") && html.contains("alt=\"head 1\""));
@@ -108,6 +109,7 @@ class VisualizeAttentionCommandTest {
         assertTrue(Files.isRegularFile(out.resolve("a/attention.html")));
         assertTrue(Files.isRegularFile(out.resolve("sub_b/attention.html")));
         assertTrue(Files.isRegularFile(out.resolve("index.json")));
+        assertTrue(Files.readString(out.resolve("index.html")).contains("href=\"sub_b/attention.html\""));
         assertTrue(r.err().contains("2/2"), r.err());
     }
 
