@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ibot bench ...}: quick kernel benchmarks that print one line per case (JMH lives in benchmarks/). */
 @Command(name = "bench", description = "Quick kernel benchmarks.", mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.Gemm.class, BenchBlockCommand.class, BenchStepCommand.class})
+        subcommands = {BenchCommand.Gemm.class, BenchBlockCommand.class, BenchStepCommand.class, BenchSwinCommand.class})
 public final class BenchCommand implements Runnable {
     @Override public void run() { new picocli.CommandLine(this).usage(System.out); }
 
