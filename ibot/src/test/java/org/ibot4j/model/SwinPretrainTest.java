@@ -37,6 +37,9 @@ class SwinPretrainTest {
         TrainConfig t7 = PretrainCommand.parse("--config", conf("swin_tiny_7.yaml").toString());
         assertEquals(7, t7.windowSize());
         assertEquals(50, t7.predStartEpoch());
+        TrainConfig fm = PretrainCommand.parse("--config", conf("swin_mini_fashion_mnist.yaml").toString());
+        assertEquals("swin_mini", fm.arch());
+        assertEquals(8, Trainer.networks(fm).student().backbone().tokenStride());
     }
 
     @Test void trainerBuildsSwinStudentAndTeacher() throws Exception {
