@@ -46,14 +46,9 @@ public final class SwinBlock extends Module {
         int n = x.dim(0);
         int hp = ceilTo(h, window), wp = ceilTo(w, window);
         Tensor t = SwinWindows.padBottomRight(norm1.forward(x).reshape(n, h, w, dim), hp, wp);
-        Tensor mask = null;
-        if (shift > 0) {
-            t = SwinWindows.roll(SwinWindows.roll(t, -shift, 1), -shift, 2);
-            mask = masks.computeIfAbsent(hp << 16 | wp, k -> SwinWindows.shiftMask(hp, wp, window, shift));
-        }
-        WindowAttention.Output a = attn.forward(SwinWindows.partition(t, window), mask, returnAttention);
-        t = SwinWindows.reverse(a.x(), window, hp, wp);
-        if (shift > 0) t = SwinWindows.roll(SwinWindows.roll(t, shift, 1), shift, 2);
+        Tensor mask = shift > 0 ? masks.computeIfAbsent(hp << 16 | wp, k -> SwinWindows.shiftMask(hp, wp, window, shift)) : null;
+        WindowAttention.Output a = attn.forward(SwinLayout.toWindows(t, window, shift), mask, returnAttention);
+        t = SwinLayout.fromWindows(a.x(), window, shift, hp, wp);
         if (hp > h || wp > w) t = t.slice(1, 0, h).slice(2, 0, w);
         x = x.add(dropPath.forward(t.reshape(n, h * w, dim)));
         x = x.add(dropPath.forward(mlp.forward(norm2.forward(x))));

@@ -12,7 +12,8 @@ import org.ibot4j.runtime.tensor.Tensor;
  * {@code A = softmax(q·dh^-0.5·kᵀ + bias (+ shift mask))}, {@code proj(A·v)}. State: {@code
  * relative_position_bias_table [(2w−1)², heads]} (a parameter, trunc-normal 0.02), {@code relative_position_index
  * [w², w²]} (a constant persistent buffer, so never trained or averaged), {@code qkv.*}, {@code proj.*}.
- * The bias is gathered from the table through {@code indexSelect}, whose backward scatter-adds into the table.
+ * The bias is gathered from the table through {@code indexSelect}, whose backward scatter-adds into the table;
+ * the probabilities come from the fused {@link WindowAttentionProbs}.
  */
 public final class WindowAttention extends Module {
     /** Output {@code [B_, w², c]} and, when asked, the probabilities {@code [B_, heads, w², w²]}. */
@@ -62,15 +63,11 @@ public final class WindowAttention extends Module {
         if (x.rank() != 3 || x.dim(1) != n || x.dim(2) != dim)
             throw new IllegalArgumentException("WindowAttention(dim " + dim + ", window " + window + ") expects [windows, " + n + ", " + dim + "], got " + x.shape());
         int b = x.dim(0);
-        Tensor qkvOut = qkv.forward(x).reshape(b, n, 3, heads, headDim).permute(2, 0, 3, 1, 4);  // [3, B_, h, n, dh]
-        Tensor q = qkvOut.select(0, 0).mul(scale), k = qkvOut.select(0, 1), v = qkvOut.select(0, 2);
-        Tensor logits = q.matmul(k.transpose(-2, -1)).add(relativeBias());                   // [B_, h, n, n]
-        if (mask != null) {
-            int nw = mask.dim(0);
-            if (b % nw != 0) throw new IllegalArgumentException(b + " windows are not a multiple of the mask's " + nw);
-            logits = logits.reshape(b / nw, nw, heads, n, n).add(mask.reshape(1, nw, 1, n, n)).reshape(b, heads, n, n);
-        }
-        Tensor probs = logits.softmax(-1);
+        Tensor qkvOut = SwinLayout.splitHeads(qkv.forward(x), heads);                           // [3, B_, h, n, dh]
+        Tensor q = qkvOut.select(0, 0), k = qkvOut.select(0, 1), v = qkvOut.select(0, 2);
+        if (mask != null && b % mask.dim(0) != 0)
+            throw new IllegalArgumentException(b + " windows are not a multiple of the mask's " + mask.dim(0));
+        Tensor probs = WindowAttentionProbs.compute(q, k, scale, relativeBias(), mask);          // [B_, h, n, n]
         Tensor y = probs.matmul(v).transpose(1, 2).reshape(b, n, dim);
         return new Output(proj.forward(y), returnAttention ? probs : null);
     }
