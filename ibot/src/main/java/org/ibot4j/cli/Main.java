@@ -13,7 +13,8 @@ import picocli.CommandLine.ScopeType;
         description = "iBOT self-supervised pre-training on the JVM.",
         subcommands = {CommandLine.HelpCommand.class, SelfCheckCommand.class, BenchCommand.class,
                 ExtractBackboneCommand.class, EmbedCommand.class, PretrainCommand.class,
-                VisualizeAttentionCommand.class, CorrespondenceCommand.class, ExtractPatternsCommand.class})
+                VisualizeAttentionCommand.class, CorrespondenceCommand.class, ExtractPatternsCommand.class,
+                EvalKnnCommand.class, EvalLinearCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = PretrainCommand.withOneLineErrors(new CommandLine(new Main())).execute(args);
