@@ -14,7 +14,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {CommandLine.HelpCommand.class, SelfCheckCommand.class, BenchCommand.class,
                 ExtractBackboneCommand.class, EmbedCommand.class, PretrainCommand.class,
                 VisualizeAttentionCommand.class, CorrespondenceCommand.class, ExtractPatternsCommand.class,
-                EvalKnnCommand.class, EvalLinearCommand.class})
+                EvalKnnCommand.class, EvalLinearCommand.class, FinetuneCommand.class})
 public final class Main implements Runnable {
     public static void main(String[] args) {
         int code = PretrainCommand.withOneLineErrors(new CommandLine(new Main())).execute(args);

@@ -72,7 +72,8 @@ public final class Checkpoints {
         return n.intValue();
     }
 
-    static LinkedHashMap<String, Object> optimizerState(AdamW opt) {
+    /** The PyTorch {@code optimizer.state_dict()} form of {@code opt} (also used by fine-tuning checkpoints). */
+    public static LinkedHashMap<String, Object> optimizerState(AdamW opt) {
         LinkedHashMap<Long, Object> state = new LinkedHashMap<>();
         List<Object> groups = new ArrayList<>();
         long index = 0;
@@ -105,7 +106,8 @@ public final class Checkpoints {
         return out;
     }
 
-    private static void loadOptimizer(AdamW opt, Map<?, ?> dict, Path file) throws IOException {
+    /** Installs the state of an {@link #optimizerState} dict into {@code opt} (parameters matched by index over the groups). */
+    public static void loadOptimizer(AdamW opt, Map<?, ?> dict, Path file) throws IOException {
         List<Tensor> byIndex = new ArrayList<>();
         for (ParamGroup g : opt.groups()) for (ParamGroup.Entry e : g.params()) byIndex.add(e.tensor());
         if (!(dict.get("state") instanceof Map<?, ?> state)) return;
