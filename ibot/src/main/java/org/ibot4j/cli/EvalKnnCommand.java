@@ -23,10 +23,12 @@ import picocli.CommandLine.Spec;
  * weight {@code exp(sim / T)}; top-1 and top-5 for every k. Prints a table and writes {@code knn.json}.
  */
 @Command(name = "eval_knn", mixinStandardHelpOptions = true,
-        description = {"Weighted k-NN evaluation of a frozen backbone (spec 9.2): L2-normalised features, the k nearest",
-                "training features vote with weight exp(cos/T); top-1 and top-5 accuracy for every k.",
-                "Features are the final-norm CLS token by default. Baselines: --random_init (same architecture,",
-                "random weights) and --pixels (raw normalised pixels). Writes OUTPUT_DIR/knn.json."})
+        description = {"Weighted k-NN evaluation of a frozen backbone (spec 9.2): features are",
+                "L2-normalised, the k nearest training features vote with weight exp(cos/T);",
+                "top-1 and top-5 accuracy for every k. Features: the final-norm CLS token",
+                "by default. Baselines: --random_init (the same architecture with random",
+                "weights) and --pixels (the normalised pixels). Writes OUTPUT_DIR/knn.json.",
+                ""})
 public final class EvalKnnCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -36,14 +38,14 @@ public final class EvalKnnCommand implements Callable<Integer> {
 
     @Mixin EvalFeatureOptions features;
 
-    @Option(names = "--nb_knn", arity = "1..*", defaultValue = "10 20 100 200", split = "\\s+|,", paramLabel = "K",
+    @Option(names = "--nb_knn", arity = "1..*", defaultValue = "10 20 100 200", split = "\\s+|,", splitSynopsisLabel = ",", paramLabel = "K",
             description = "Numbers of neighbours to evaluate (default: ${DEFAULT-VALUE}; 20 is the usual headline).")
     int[] nbKnn;
 
     @Option(names = "--temperature", defaultValue = "0.07", description = "Temperature T of the votes exp(sim/T) (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--output_dir", defaultValue = ".", description = "Where to write knn.json (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output_dir", defaultValue = ".", paramLabel = "DIR", description = "Where to write knn.json (default: ${DEFAULT-VALUE}).")
     Path outputDir;
 
     @Override public Integer call() {

@@ -26,13 +26,18 @@ import picocli.CommandLine.Spec;
  * ({@code log.txt}).
  */
 @Command(name = "eval_linear", mixinStandardHelpOptions = true,
-        description = {"Linear probing of a frozen backbone (spec 9.3): a sweep of linear classifiers (base LRs {1..9}x",
-                "{1e-4,1e-3,1e-2,1e-1,1}, lr = base*B/256; --lr X trains one) with SGD momentum 0.9 and per-epoch",
-                "cosine annealing, on features computed once. Reports the best val top-1/top-5 over LRs and epochs.",
-                "Features: ViT-Tiny/Small and Swin: CLS of the last 4 blocks; ViT-Base/Large: CLS + mean patch token.",
-                "Difference from the reference: features come from the evaluation transform only; the train-time",
-                "RandomResizedCrop + flip augmentation (a backbone pass per image per epoch) is not done on CPU.",
-                "Writes OUTPUT_DIR/linear.pth (linear.weight, linear.bias), linear.json and log.txt (JSON lines)."})
+        description = {"Linear probing of a frozen backbone (spec 9.3): 45 linear classifiers, one",
+                "per base LR in {1..9}x{1e-4,1e-3,1e-2,1e-1,1} (lr = base*B/256; --lr X trains",
+                "one), SGD with momentum 0.9 and a per-epoch cosine to 0, trained together on",
+                "features computed once. Reports the best val top-1/top-5 over LRs and epochs.",
+                "Features: ViT-Tiny/Small and Swin: CLS (Swin: mean) tokens of the last 4",
+                "blocks; ViT-Base/Large: last CLS + mean patch token.",
+                "Unlike the reference, features come from the evaluation transform only: the",
+                "train-time RandomResizedCrop + flip augmentation (a backbone pass per image",
+                "and epoch) is not done on CPU.",
+                "Writes OUTPUT_DIR/linear.pth (linear.weight, linear.bias), linear.json and",
+                "log.txt (one JSON line per epoch).",
+                ""})
 public final class EvalLinearCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
 
@@ -57,7 +62,7 @@ public final class EvalLinearCommand implements Callable<Integer> {
     @Option(names = "--val_freq", defaultValue = "1", description = "Validate every N epochs, and after the last (default: ${DEFAULT-VALUE}).")
     int valFreq;
 
-    @Option(names = "--output_dir", defaultValue = ".", description = "Where to write linear.pth, linear.json and log.txt (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--output_dir", defaultValue = ".", paramLabel = "DIR", description = "Where to write linear.pth, linear.json and log.txt (default: ${DEFAULT-VALUE}).")
     Path outputDir;
 
     @Override public Integer call() {
@@ -102,7 +107,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
                 line.put("val_lr", cfg.baseLrs()[b]);
                 line.put("train_loss", e.trainLoss()[b]);
                 line.put("best_acc1", 100 * bestSoFar[0]);
-                err.println(String.format(Locale.ROOT, "Epoch %d/%d  val top-1 %.2f%% top-5 %.2f%% (base lr %s)  best so far %.2f%%  train loss %.4f",
+                if (epochs <= 20 || e.epoch() % Math.max(1, epochs / 10) == 0 || e.epoch() == epochs)
+                    err.println(String.format(Locale.ROOT, "Epoch %d/%d  val top-1 %.2f%% top-5 %.2f%% (base lr %s)  best so far %.2f%%  train loss %.4f",
                         e.epoch(), epochs, 100 * e.valTop1()[b], 100 * e.valTop5()[b], cfg.baseLrs()[b], 100 * bestSoFar[0], e.trainLoss()[b]));
                 err.flush();
             }

@@ -57,10 +57,11 @@ public final class Features {
         public int blocksNeeded() { return avgpool == 1 ? 1 : nLastBlocks; }
 
         @Override public String toString() {
+            String cls = nLastBlocks == 1 ? "CLS token of the last block" : "CLS tokens of the last " + nLastBlocks + " blocks";
             return switch (avgpool) {
-                case 0 -> "CLS of the last " + nLastBlocks + (nLastBlocks == 1 ? " block" : " blocks");
+                case 0 -> cls;
                 case 1 -> "mean patch token of the last block";
-                default -> "CLS of the last " + nLastBlocks + (nLastBlocks == 1 ? " block" : " blocks") + " + mean patch token";
+                default -> cls + " + mean patch token of the last block";
             };
         }
     }
