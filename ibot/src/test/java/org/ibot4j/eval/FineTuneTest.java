@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import org.ibot4j.data.Dataset;
 import org.ibot4j.data.RgbImage;
+import org.ibot4j.model.SwinConfig;
+import org.ibot4j.model.SwinTransformer;
 import org.ibot4j.model.VisionTransformer;
 import org.ibot4j.model.VitConfig;
 import org.ibot4j.runtime.io.PthReader;
@@ -142,6 +144,25 @@ class FineTuneTest {
         assertEquals(0, again.epochsRun());
         assertEquals(rest.bestAcc1(), again.bestAcc1());
         assertEquals(rest.last(), again.last());
+    }
+
+    @Test void swinBackboneFineTunesWithStageAwareDecay(@TempDir Path dir) throws Exception {
+        Rng rng = new Rng(3);
+        SwinTransformer swin = new SwinTransformer(new SwinConfig(16, 2, 3, 16, List.of(1, 2), List.of(1, 2), 4, 4.0, true, 0.1f, 1e-5f, false), rng.split());
+        Classifier model = new Classifier(swin, 2, rng.split());
+        FineTune ft = new FineTune(config(dir, 2, 1, 2e-3, 0.8, 1.0, 0.25, 1), model, colours(32, 7), colours(16, 8), sink(), sink());
+        Map<String, Double> scale = new java.util.HashMap<>();
+        for (LayerDecay.Group g : ft.groups()) for (var e : g.params().params()) scale.put(e.name(), g.lrScale());
+        assertEquals(Math.pow(0.75, 4), scale.get("patch_embed.proj.weight"), 1e-15, "depth 3: id 0 → 0.75^4");
+        assertEquals(Math.pow(0.75, 3), scale.get("layers.0.blocks.0.mlp.fc1.weight"), 1e-15);
+        assertEquals(Math.pow(0.75, 3), scale.get("layers.0.downsample.reduction.weight"), 1e-15);
+        assertEquals(Math.pow(0.75, 1), scale.get("layers.1.blocks.1.attn.qkv.weight"), 1e-15);
+        assertEquals(1.0, scale.get("head.weight"), 0);
+        float[] before = model.head().weight().tensor().toArray();
+        FineTune.Result r = ft.run();
+        assertEquals(2, r.epochsRun());
+        assertTrue(Double.isFinite(r.last().loss()));
+        assertTrue(!java.util.Arrays.equals(before, model.head().weight().tensor().toArray()), "the head trained");
     }
 
     private static String withoutSpeed(String line) { return line.replaceAll(",\"images_per_s\":[^,}]*", ""); }
