@@ -152,6 +152,19 @@ class SwinTransformerTest {
         assertEquals(Shape.of(8, 4, 16, 16), m.lastSelfAttention(Tensor.randn(r, 2, 3, 32, 32)).shape());
     }
 
+    @Test void swinTinyLinearProbeFeaturesAre2304Wide() {
+        // spec 13: the CLS rows of Swin-T's last 4 blocks (stage 2 blocks 4-5, stage 3 blocks 0-1); stages 0-2 are
+        // cut to the blocks that matter here to keep the test fast (the widths depend only on C and the stage)
+        SwinConfig c = SwinArch.SWIN_TINY.config().withShape(96, List.of(1, 1, 2, 2), List.of(3, 6, 12, 24));
+        SwinTransformer t = SwinTransformer.forLoading(c);
+        t.eval();
+        List<Tensor> last4 = t.intermediateLayers(Tensor.randn(new Rng(2), 1, 3, 32, 32), 4);
+        int width = 0;
+        for (Tensor l : last4) width += l.dim(2);
+        assertEquals(2304, width);
+        assertEquals(List.of(384, 384, 768, 768), last4.stream().map(l -> l.dim(2)).toList());
+    }
+
     @Test void fitToCheckpointReadsWindowAndPatch() {
         Map<String, Shape> shapes = new LinkedHashMap<>();
         tiny(14).stateDict().forEach((k, v) -> shapes.put(k, v.shape()));
