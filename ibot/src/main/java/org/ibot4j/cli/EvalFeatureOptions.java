@@ -42,7 +42,7 @@ public final class EvalFeatureOptions {
             description = "Reuse features written by --dump_features instead of computing them (no weights or images needed).")
     Path loadFeatures;
 
-    @Option(names = "--random_init", description = "Baseline: the same architecture at its seeded random init (no weights needed).")
+    @Option(names = "--random_init", description = "Baseline: the architecture at its seeded random init (with --pretrained_weights: that checkpoint's architecture, its weights unused).")
     boolean randomInit;
 
     @Option(names = "--pixels", description = "Baseline: features are the normalised evaluation-transform pixels, flattened (3*S*S values).")
@@ -91,10 +91,10 @@ public final class EvalFeatureOptions {
             info.put("image_size", size);
         } else {  // the model first, so that a weights problem shows before any image is read
             if (randomInit) {
-                if (backbone.weights() != null) throw new IllegalArgumentException("--random_init and --pretrained_weights are exclusive: pick one");
-                model = backbone.randomInit(size, seed);
+                model = backbone.randomInit(size, seed);  // with --pretrained_weights: that checkpoint's architecture
                 info.put("source", "random_init");
                 info.put("seed", seed);
+                if (backbone.weights() != null) info.put("architecture_of", backbone.weights().toAbsolutePath().toString());
             } else {
                 if (backbone.weights() == null)
                     throw new IllegalArgumentException("--pretrained_weights FILE is required (or --random_init / --pixels for a baseline, or --load_features DIR)");

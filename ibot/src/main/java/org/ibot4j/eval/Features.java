@@ -42,7 +42,10 @@ public final class Features {
      *
      * @param nLastBlocks blocks whose row-0 token is taken (avgpool 0 and 2)
      * @param avgpool     0 = CLS of the last n blocks concatenated; 1 = mean patch token of the last block;
-     *                    2 = CLS of the last n blocks then the mean patch token of the last block
+     *                    2 = CLS of the last n blocks then the mean patch token of the last block. Tokens are
+     *                    final-normed as {@code get_intermediate_layers} returns them (the reference's linear
+     *                    evaluation); its k-NN script instead builds a mean-pooling model for avgpool 1 and so
+     *                    averages tokens before any norm
      */
     public record Mode(int nLastBlocks, int avgpool) {
         public Mode {

@@ -103,6 +103,13 @@ class EvalKnnCommandTest {
         JsonNode a = json(out1.resolve("knn.json")).get("results"), b = json(out2.resolve("knn.json")).get("results");
         assertEquals(a, b, "cached features give the same k-NN");
         assertEquals("cache", json(out2.resolve("knn.json")).get("features").get("source").asText());
+        // --random_init next to --pretrained_weights: the checkpoint's architecture, not its weights
+        Path out3 = dir.resolve("knn-r3");
+        r = EmbedCommandTest.run(args("eval_knn", "--random_init", "--seed", "3", "--pretrained_weights", weights.toString(), "--data_path", data.toString(),
+                "--image_size", "32", "--nb_knn", "1,5", "--output_dir", out3.toString(), "--avgpool_patchtokens", "2", "--n_last_blocks", "2"));
+        assertEquals(0, r.code(), r.err());
+        assertEquals(a, json(out3.resolve("knn.json")).get("results"), "same seed, same architecture: the same random model");
+        assertEquals(weights.toAbsolutePath().toString(), json(out3.resolve("knn.json")).get("features").get("architecture_of").asText());
         r = EmbedCommandTest.run("eval_knn", "--load_features", cache.toString(), "--train_subset", "5", "--output_dir", out2.toString());
         assertEquals(1, r.code());
         assertTrue(r.err().contains("hold 12 rows but --train_subset is 5"), r.err());
