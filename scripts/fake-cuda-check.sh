@@ -12,6 +12,7 @@ SRC=native-bindings/src/test/c/fakecuda
 gcc -shared -fPIC -O1 -o "$LIB/libcuda.so.1" "$SRC/fakecuda.c" -lm
 gcc -shared -fPIC -O1 -o "$LIB/libcublas.so.13" "$SRC/fakecublas.c"
 gcc -shared -fPIC -O1 -o "$LIB/libnvrtc.so.13" "$SRC/fakenvrtc.c"
+gcc -shared -fPIC -O1 -o "$LIB/libcublasLt.so.13" "$SRC/fakecublaslt.c"
 FLAGS="--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Dibot4j.cuda.libdir=$PWD/$LIB -Dibot4j.cuda.ptxcache=off"
 LOCK=()
 [[ -n "${IBOT4J_BUILD_LOCK:-}" ]] && LOCK=(flock "$IBOT4J_BUILD_LOCK")

@@ -11,6 +11,7 @@ import org.ibot4j.model.VisionTransformer;
 import org.ibot4j.model.VitArch;
 import org.ibot4j.model.VitConfig;
 import org.ibot4j.nativebind.cuda.Cublas;
+import org.ibot4j.nativebind.cuda.CublasLt;
 import org.ibot4j.nativebind.cuda.Cuda;
 import org.ibot4j.nativebind.cuda.CudaDriver;
 import org.ibot4j.nativebind.cuda.Nvrtc;
@@ -28,7 +29,7 @@ import org.ibot4j.train.TrainStep;
 /**
  * The GPU check, run from the jar on a machine with a GPU and no Maven ({@code scripts/gpu-check.sh}):
  * {@code java -cp ibot.jar org.ibot4j.gpucheck.GpuCheck [bindings] [parity] [gemm] [step] [--batch N] [--local_crops N]
- * [--reps N] [--gemm fp32|tf32|bf16]}. Parts: {@code bindings} (errors come back as
+ * [--reps N] [--gemm fp32|tf32|bf16] [--quick]}. Parts: {@code bindings} (errors come back as
  * exceptions with the library's error name; NVRTC compile log; a kernel launched and timed), {@code parity} (every CUDA backend method against the scalar
  * CPU reference), {@code gemm} (TFLOP/s of FP32/TF32/BF16 through our cuBLAS binding, plus the backend's seam
  * SGEMM with its host copies and the CPU vector GEMM), {@code step} (a timed iBOT pre-training step, ViT-S/16,
@@ -42,6 +43,7 @@ public final class GpuCheck {
         List<String> parts = new ArrayList<>();
         int batch = 64, localCrops = 10, reps = 2, outDim = 8192;
         String gemm = "tf32";
+        boolean quick = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--batch" -> batch = Integer.parseInt(args[++i]);
@@ -49,6 +51,7 @@ public final class GpuCheck {
                 case "--reps" -> reps = Integer.parseInt(args[++i]);
                 case "--out_dim" -> outDim = Integer.parseInt(args[++i]);
                 case "--gemm" -> gemm = args[++i];
+                case "--quick" -> quick = true;
                 case "bindings", "parity", "gemm", "step" -> parts.add(args[i]);
                 default -> {
                     System.err.println("GpuCheck: unknown argument '" + args[i] + "'");
@@ -77,7 +80,7 @@ public final class GpuCheck {
                 ok &= switch (part) {
                     case "bindings" -> BindingChecks.run();
                     case "parity" -> parity();
-                    case "gemm" -> gemm();
+                    case "gemm" -> gemm(quick);
                     case "step" -> step(GemmPrecision.valueOf(gemm.toUpperCase()), batch, localCrops, outDim, reps);
                     default -> true;
                 };
@@ -103,17 +106,22 @@ public final class GpuCheck {
         return failed == 0;
     }
 
-    private static boolean gemm() {
-        try (Cublas blas = Cublas.create()) {
+    /** quick: small shapes, to exercise the code path (e.g. against the fakes of scripts/fake-cuda-check.sh). */
+    private static boolean gemm(boolean quick) {
+        boolean lt = CublasLt.isLoaded();
+        System.out.println("cublasLt=" + (lt ? CublasLt.libraryName() + " version=" + CublasLt.version()
+                : "MISSING: " + CublasLt.unavailableReason()));
+        try (Cublas blas = Cublas.create(); CublasLt ltHandle = lt ? CublasLt.create() : null) {
             System.out.println("cublas_version=" + blas.version());
-            int[][] shapes = {{4096, 4096, 4096}, {8192, 8192, 8192}, {64 * 197, 1536, 384}, {64 * 197, 384, 1536}};
+            int[][] shapes = quick ? new int[][]{{96, 64, 80}}
+                    : new int[][]{{4096, 4096, 4096}, {8192, 8192, 8192}, {64 * 197, 1536, 384}, {64 * 197, 384, 1536}};
             for (int[] s : shapes)
-                for (String mode : List.of("fp32", "tf32", "bf16"))
+                for (String mode : lt ? List.of("fp32", "tf32", "bf16", "lt_tf32", "lt_bf16") : List.of("fp32", "tf32", "bf16"))
                     System.out.printf("gemm_tflops mode=%s m=%d n=%d k=%d ours_cublas=%.1f%n", mode, s[0], s[1], s[2],
-                            GemmThroughput.tflops(blas, mode, s[0], s[1], s[2], 20));
+                            GemmThroughput.tflops(blas, ltHandle, mode, s[0], s[1], s[2], 20));
         }
         // Through the seam (host arrays in and out each call) and the CPU vector GEMM, same shape.
-        int m = 2048, n = 2048, k = 2048;
+        int m = quick ? 64 : 2048, n = m, k = m;
         float[] a = rand(m * k), b = rand(k * n), c = new float[m * n];
         for (GemmPrecision p : GemmPrecision.values()) {
             Backend be = CudaBackend.create(p);

@@ -162,6 +162,37 @@ class CudaGpuTest {
         }
     }
 
+    @Test void cublasLtBatchedMatmulTf32AndBf16MatchTheReference() {
+        assumeTrue(CublasLt.isLoaded(), () -> "cuBLASLt: " + CublasLt.unavailableReason());
+        Random r = new Random(4);
+        int batch = 3, m = 40, n = 24, k = 72;
+        float[] a = random(r, batch * m * k), b = random(r, batch * n * k);  // B stored transposed: n×k per batch
+        long pa = upload(a), pb = upload(b), pc = CudaDriver.memAlloc((long) batch * m * n * 4);
+        long pa16 = CudaDriver.memAlloc((long) a.length * 2), pb16 = CudaDriver.memAlloc((long) b.length * 2);
+        long ws = CudaDriver.memAlloc(1 << 22);
+        try (CublasLt lt = CublasLt.create()) {
+            assertTrue(CublasLt.version() > 0);
+            CudaDriver.memcpyHtoD(pa16, MemorySegment.ofArray(toBf16(a)));
+            CudaDriver.memcpyHtoD(pb16, MemorySegment.ofArray(toBf16(b)));
+            for (boolean bf16 : new boolean[]{false, true}) {
+                lt.matmulRowMajor(batch, false, true, m, n, k, 1f, bf16 ? pa16 : pa, bf16 ? Cublas.R_16BF : Cublas.R_32F, k,
+                        (long) m * k, bf16 ? pb16 : pb, k, (long) n * k, 0f, pc, Cublas.R_32F, n, (long) m * n,
+                        bf16 ? Cublas.COMPUTE_32F : Cublas.COMPUTE_32F_FAST_TF32, ws, 1 << 22, MemorySegment.NULL);
+                CudaDriver.ctxSynchronize();
+                float[] c = download(pc, batch * m * n);
+                for (int bi = 0; bi < batch; bi++)
+                    for (int i = 0; i < m; i++)
+                        for (int j = 0; j < n; j++) {
+                            double s = 0;
+                            for (int p = 0; p < k; p++) s += (double) a[bi * m * k + i * k + p] * b[bi * n * k + j * k + p];
+                            assertEquals(s, c[bi * m * n + i * n + j], bf16 ? 0.15 : 0.03, "bf16=" + bf16 + " batch " + bi);
+                        }
+            }
+        } finally {
+            for (long p : new long[]{pa, pb, pc, pa16, pb16, ws}) CudaDriver.memFree(p);
+        }
+    }
+
     /** Round-to-nearest-even float → bfloat16 bits. */
     static short[] toBf16(float[] x) {
         short[] out = new short[x.length];
