@@ -1,6 +1,8 @@
 package org.ibot4j.cli;
 
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.backend.DeviceSelection;
+import org.ibot4j.runtime.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -27,7 +29,18 @@ public final class Main implements Runnable {
             description = "CPU kernel threads (default: all cores, or IBOT4J_THREADS).")
     void setThreads(int threads) {
         if (threads < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
-        Backends.setCpuThreads(threads);
+        if (Backends.current().device() != Device.CUDA) Backends.setCpuThreads(threads);
+    }
+
+    @Option(names = "--device", scope = ScopeType.INHERIT, paramLabel = "cuda|cpu|auto",
+            description = "Where kernels run: cuda, cpu, or auto (CUDA when usable, else the CPU, saying why on stderr). "
+                    + "Without it: the CPU (the CUDA backend still copies through the host on every kernel).")
+    void setDevice(String device) {
+        try {
+            DeviceSelection.apply(device, System.err);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     @Override public void run() { spec.commandLine().usage(spec.commandLine().getOut()); }
