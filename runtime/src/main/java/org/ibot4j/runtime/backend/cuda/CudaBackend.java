@@ -116,7 +116,10 @@ public final class CudaBackend implements Backend {
         checkRange("A", a, aOff, spanA);
         checkRange("B", b, bOff, spanB);
         checkRange("C", c, cOff, spanC);
-        long pa = upload(0, a, aOff, spanA), pb = upload(1, b, bOff, spanB), pc = upload(2, c, cOff, spanC);
+        // With beta = 0 and C dense, cuBLAS overwrites every element: C need not go up.
+        boolean cDense = ldc == n && (batch == 1 || strideC == (long) m * n);
+        long pa = upload(0, a, aOff, spanA), pb = upload(1, b, bOff, spanB);
+        long pc = beta == 0f && cDense ? alloc(2, spanC) : upload(2, c, cOff, spanC);
         int la = Math.max(1, lda), lb = Math.max(1, ldb);
         switch (precision) {
             case FP32, TF32 -> {
