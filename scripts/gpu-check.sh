@@ -3,11 +3,12 @@
 # no network. Needs gpu-check/ from scripts/pack-gpu-check.sh (a jlink'd JRE + ibot.jar) and tools/gpu_step_torch.py.
 #   1. bindings + parity: CUDA/cuBLAS/NVRTC bindings, then every CUDA backend method vs the scalar CPU reference
 #   2. gemm: FP32/TF32/BF16 TFLOP/s through our cuBLAS binding, the seam SGEMM with host copies, the CPU GEMM
-#   3. step: a timed iBOT pre-training step, ViT-S/16, batch $BATCH, 2x224 + 10x96 crops, out_dim 8192, on the CUDA backend
-#   4. torch: the same step in PyTorch (fp32, tf32, bf16 autocast) and torch.matmul TFLOP/s, for comparison
+#   3. torch: the iBOT step in PyTorch (fp32, tf32, bf16 autocast) and torch.matmul TFLOP/s, for comparison
+#   4. step: a timed iBOT pre-training step, ViT-S/16, batch $BATCH, 2x224 + 10x96 crops, out_dim 8192, on the CUDA
+#      backend (last: with host copies per kernel it is the slowest part and the likeliest to hit its timeout)
 # Every figure is a key=value line; a summary is printed last. Exits non-zero when any part fails or times out.
 # Settings (environment): BATCH (64), LOCAL_CROPS (10), STEP_REPS (1), STEP_GEMM (tf32), PYTHON (python3),
-# T_CHECKS / T_STEP / T_TORCH (timeouts in s: 150 / 240 / 180), OUT (folder for logs, default gpu-check-out).
+# T_CHECKS / T_TORCH / T_STEP (timeouts in s: 120 / 150 / 240; together under the 600 s of one device call), OUT (folder for logs, default gpu-check-out).
 set -uo pipefail
 cd "$(dirname "$0")/.."
 JAVA=gpu-check/jre/bin/java
@@ -58,13 +59,13 @@ run() {  # name timeout command...
   echo "$status" | tee -a "$OUTDIR/status.log"
 }
 
-run checks "${T_CHECKS:-150}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.ibot4j.gpucheck.GpuCheck bindings parity gemm
+run checks "${T_CHECKS:-120}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.ibot4j.gpucheck.GpuCheck bindings parity gemm
+run torch "${T_TORCH:-150}" "$PYTHON" tools/gpu_step_torch.py --gemm --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps 5
 run step "${T_STEP:-240}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.ibot4j.gpucheck.GpuCheck step \
     --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps "${STEP_REPS:-1}" --gemm "${STEP_GEMM:-tf32}"
-run torch "${T_TORCH:-180}" "$PYTHON" tools/gpu_step_torch.py --gemm --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps 5
 
 note summary
-grep -h -E "^(device=|cublas=|nvrtc=|parity_checks=|parity .*FAIL|bindings .*FAIL|gemm_tflops|gemm_seam|ibot_step|torch=|torch_gemm|torch_step|gpu_check=|[a-z]+=(OK|FAIL|TIMEOUT))" \
+grep -h -E "^(device=|cublas=|nvrtc=|parity_checks=|parity .*FAIL|bindings .*FAIL|gemm_tflops|gemm_seam|ibot_step|step (warmup|rep)|step backend|torch=|torch_gemm|torch_step|gpu_check=|[a-z]+=(OK|FAIL|TIMEOUT))" \
   "$OUTDIR"/checks.log "$OUTDIR"/step.log "$OUTDIR"/torch.log 2>/dev/null
 cat "$OUTDIR/status.log"
 echo "gpu_check_all=$([[ $fail -eq 0 ]] && echo OK || echo FAIL)"
