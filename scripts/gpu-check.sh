@@ -7,7 +7,7 @@
 #   4. step: a timed iBOT pre-training step, ViT-S/16, batch $BATCH, 2x224 + 10x96 crops, out_dim 8192, on the CUDA
 #      backend (last: with host copies per kernel it is the slowest part and the likeliest to hit its timeout)
 # Every figure is a key=value line; a summary is printed last. Exits non-zero when any part fails or times out.
-# Settings (environment): BATCH (64), LOCAL_CROPS (10), STEP_REPS (1), STEP_GEMM (tf32), PYTHON (python3),
+# Settings (environment): CUDA_LIBDIR (folders searched first), GEMM_QUICK (non-empty: small GEMM shapes), BATCH (64), LOCAL_CROPS (10), STEP_REPS (1), STEP_GEMM (tf32), PYTHON (python3),
 # T_CHECKS / T_TORCH / T_STEP (timeouts in s: 120 / 150 / 240; together under the 600 s of one device call), OUT (folder for logs, default gpu-check-out).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -43,6 +43,7 @@ for r in roots:
 print(":".join(dirs))
 PY
 )
+LIBDIR="${CUDA_LIBDIR:+$CUDA_LIBDIR:}$LIBDIR"
 echo "cuda_libdirs=${LIBDIR:-none}"
 JOPTS=(--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED -Xss4m -Xmx100g
        "-Dibot4j.cuda.libdir=$LIBDIR" "-Dibot4j.cuda.ptxcache=$OUTDIR/ptx")
@@ -59,13 +60,13 @@ run() {  # name timeout command...
   echo "$status" | tee -a "$OUTDIR/status.log"
 }
 
-run checks "${T_CHECKS:-120}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.ibot4j.gpucheck.GpuCheck bindings parity gemm
+run checks "${T_CHECKS:-120}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.ibot4j.gpucheck.GpuCheck bindings parity gemm ${GEMM_QUICK:+--quick}
 run torch "${T_TORCH:-150}" "$PYTHON" tools/gpu_step_torch.py --gemm --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps 5
 run step "${T_STEP:-240}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.ibot4j.gpucheck.GpuCheck step \
     --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps "${STEP_REPS:-1}" --gemm "${STEP_GEMM:-tf32}"
 
 note summary
-grep -h -E "^(device=|cublas=|nvrtc=|parity_checks=|parity .*FAIL|bindings .*FAIL|gemm_tflops|gemm_seam|ibot_step|step (warmup|rep)|step backend|torch=|torch_gemm|torch_step|gpu_check=|[a-z]+=(OK|FAIL|TIMEOUT))" \
+grep -h -E "^(device=|cublas=|cublasLt=|nvrtc=|parity_checks=|parity .*FAIL|bindings .*FAIL|gemm_tflops|gemm_seam|ibot_step|step (warmup|rep)|step backend|torch=|torch_gemm|torch_step|gpu_check=|[a-z]+=(OK|FAIL|TIMEOUT))" \
   "$OUTDIR"/checks.log "$OUTDIR"/step.log "$OUTDIR"/torch.log 2>/dev/null
 cat "$OUTDIR/status.log"
 echo "gpu_check_all=$([[ $fail -eq 0 ]] && echo OK || echo FAIL)"
