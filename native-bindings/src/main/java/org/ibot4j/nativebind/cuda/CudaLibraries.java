@@ -40,16 +40,19 @@ public final class CudaLibraries {
 
     /** The libraries the bindings use: file stem, versions newest first, companion stems loaded beforehand. */
     public enum Library {
-        DRIVER("libcuda.so", List.of("1"), List.of()),
-        CUBLAS_LT("libcublasLt.so", List.of("13", "12", "11"), List.of()),
-        CUBLAS("libcublas.so", List.of("13", "12", "11"), List.of("libcublasLt.so")),
-        NVRTC("libnvrtc.so", List.of("13", "12", "11"), List.of("libnvrtc-builtins.so"));
+        DRIVER("the CUDA driver", "libcuda.so", List.of("1"), List.of()),
+        CUBLAS_LT("cuBLASLt", "libcublasLt.so", List.of("13", "12", "11"), List.of()),
+        CUBLAS("cuBLAS", "libcublas.so", List.of("13", "12", "11"), List.of("libcublasLt.so")),
+        NVRTC("NVRTC", "libnvrtc.so", List.of("13", "12", "11"), List.of("libnvrtc-builtins.so"));
+
+        final String title;
 
         final String stem;
         final List<String> versions;
         final List<String> companions;
 
-        Library(String stem, List<String> versions, List<String> companions) {
+        Library(String title, String stem, List<String> versions, List<String> companions) {
+            this.title = title;
             this.stem = stem;
             this.versions = versions;
             this.companions = companions;
@@ -91,8 +94,8 @@ public final class CudaLibraries {
     public record Lookup(Library library, Optional<NativeLibraries.Found> found, List<String> tried) {
         /** One line saying what was looked for, for logs and unavailability reasons. */
         public String describe() {
-            return found.map(f -> library.stem + " loaded from " + f.name())
-                    .orElseGet(() -> library.stem + " not found (tried " + tried.size() + " names: "
+            return found.map(f -> library.title + " loaded from " + f.name())
+                    .orElseGet(() -> library.title + " (" + library.stem + ".*) not found (tried " + tried.size() + " names: "
                             + String.join(", ", tried.subList(0, Math.min(6, tried.size())))
                             + (tried.size() > 6 ? ", ..." : "") + "; set -D" + LIBDIR_PROPERTY + "=<folder>)");
         }
