@@ -96,7 +96,10 @@ public final class GpuCheck {
     }
 
     private static boolean parity() {
-        List<CudaParity.Result> results = CudaParity.run(CudaBackend.create(GemmPrecision.FP32));
+        List<CudaParity.Result> results;
+        try (CudaBackend fp32 = CudaBackend.create(GemmPrecision.FP32)) {
+            results = CudaParity.run(fp32);
+        }
         int failed = 0;
         for (CudaParity.Result r : results) {
             System.out.println("parity " + r);
@@ -124,9 +127,10 @@ public final class GpuCheck {
         int m = quick ? 64 : 2048, n = m, k = m;
         float[] a = rand(m * k), b = rand(k * n), c = new float[m * n];
         for (GemmPrecision p : GemmPrecision.values()) {
-            Backend be = CudaBackend.create(p);
-            System.out.printf("gemm_seam_gflops backend=cuda-%s m=n=k=%d %.0f%n", p.name().toLowerCase(), m,
-                    gflops(be, a, b, c, m, n, k, 5));
+            try (CudaBackend be = CudaBackend.create(p)) {
+                System.out.printf("gemm_seam_gflops backend=cuda-%s m=n=k=%d %.0f%n", p.name().toLowerCase(), m,
+                        gflops(be, a, b, c, m, n, k, 5));
+            }
         }
         System.out.printf("gemm_seam_gflops backend=cpu-vector(threads=%d) m=n=k=%d %.0f%n", Backends.defaultThreads(), m,
                 gflops(Backends.current(), a, b, c, m, n, k, 2));

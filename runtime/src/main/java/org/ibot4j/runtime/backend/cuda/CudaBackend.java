@@ -24,7 +24,7 @@ import org.ibot4j.runtime.tensor.Device;
  * whichever thread calls. Beyond the seam it offers the optimizer/EMA/clipping kernels the training step
  * will use once parameters live on the device.
  */
-public final class CudaBackend implements Backend {
+public final class CudaBackend implements Backend, AutoCloseable {
     private static final int BLOCK = 256;
 
     private final GemmPrecision precision;
@@ -317,4 +317,11 @@ public final class CudaBackend implements Backend {
 
     /** Device bytes this backend holds in scratch buffers. */
     public long scratchBytes() { return scratch.heldBytes(); }
+
+    /** Frees the scratch buffers and the cuBLAS handle; the backend must not be used afterwards. */
+    @Override public synchronized void close() {
+        Cuda.makeCurrent();
+        scratch.free();
+        blas.close();
+    }
 }

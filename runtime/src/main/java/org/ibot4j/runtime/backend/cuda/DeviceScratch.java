@@ -29,6 +29,15 @@ final class DeviceScratch {
         return ptr[slot];
     }
 
+    /** Frees every slot's buffer. */
+    void free() {
+        for (int i = 0; i < ptr.length; i++) {
+            if (ptr[i] != 0) CudaDriver.memFree(ptr[i]);
+            ptr[i] = 0;
+            cap[i] = 0;
+        }
+    }
+
     /** Bytes held by all slots. */
     long heldBytes() {
         long s = 0;

@@ -45,7 +45,9 @@ class CudaBackendGpuTest {
         Backends.reference().sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, ref, 0, n);
         for (GemmPrecision p : new GemmPrecision[]{GemmPrecision.TF32, GemmPrecision.BF16}) {
             float[] c = new float[m * n];
-            CudaBackend.create(p).sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            try (CudaBackend be = CudaBackend.create(p)) {
+                be.sgemm(false, false, m, n, k, 1f, a, 0, k, b, 0, n, 0f, c, 0, n);
+            }
             double max = 0;
             for (int i = 0; i < c.length; i++) max = Math.max(max, Math.abs(c[i] - ref[i]));
             // k=256 products of numbers in [-1,1]: TF32 (10-bit mantissa) and BF16 (7-bit) errors stay well under these
