@@ -104,6 +104,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
         if (batch < 0 || m < 0 || n < 0 || k < 0)
             throw new IllegalArgumentException("negative GEMM size batch=" + batch + " m=" + m + " n=" + n + " k=" + k);
         if (batch == 0 || m == 0 || n == 0) return;
+        if (k == 0) {  // C = beta·C: cuBLAS would refuse the degenerate leading dimensions, and it is host work anyway
+            for (int bi = 0; bi < batch; bi++)
+                for (int i = 0; i < m; i++)
+                    for (int j = 0; j < n; j++) {
+                        int ci = cOff + bi * strideC + i * ldc + j;
+                        c[ci] = beta == 0f ? 0f : beta * c[ci];
+                    }
+            return;
+        }
         if (strideA < 0 || strideB < 0 || strideC < 0) {
             Backend.super.sgemmBatched(batch, transA, transB, m, n, k, alpha, a, aOff, strideA, lda, b, bOff, strideB,
                     ldb, beta, c, cOff, strideC, ldc);

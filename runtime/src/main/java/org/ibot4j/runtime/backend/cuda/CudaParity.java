@@ -84,6 +84,9 @@ public final class CudaParity {
         float[] a = rand(2 + batch * bm * bk, 1), b = rand(bk * bn, 1), c = rand(batch * bm * bn, 1);
         both("sgemmBatched shared B", 1e-5, new float[][]{c}, x -> be(x).sgemmBatched(batch, false, true, bm, bn, bk, 1f,
                 a, 2, bm * bk, bk, b, 0, 0, bk, 0f, out(x)[0], 0, bm * bn, bn));
+        float[] c0 = rand(3 * 4, 1);
+        both("sgemm k=0 (C = beta C)", 0, new float[][]{c0},
+                x -> be(x).sgemm(false, false, 3, 4, 0, 1f, new float[0], 0, 0, new float[0], 0, 4, 0.5f, out(x)[0], 0, 4));
         float[] big1 = rand(256 * 512, 1), big2 = rand(512 * 384, 1), bigC = new float[256 * 384];
         both("sgemm 256x384x512", 1e-5, new float[][]{bigC},
                 x -> be(x).sgemm(false, false, 256, 384, 512, 1f, big1, 0, 512, big2, 0, 384, 0f, out(x)[0], 0, 384));
