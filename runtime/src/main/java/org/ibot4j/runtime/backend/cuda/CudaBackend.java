@@ -324,6 +324,27 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return out;
     }
 
+    /** bfloat16 bit patterns → float32 on the device (exact). */
+    public synchronized float[] fromBf16(short[] h) {
+        float[] out = new float[h.length];
+        if (h.length == 0) return out;
+        Cuda.makeCurrent();
+        long ph = scratch.get(0, (long) h.length * 2), py = alloc(1, h.length);
+        CudaDriver.memcpyHtoD(ph, MemorySegment.ofArray(h));
+        launch1d("ibot_bf16_to_f32", h.length, ph, py, h.length);
+        download(py, out, 0, h.length);
+        return out;
+    }
+
+    /** x *= s in place on the device (the clip-factor scaling kernel). */
+    public synchronized void scale(float[] x, int n, float s) {
+        if (n == 0) return;
+        Cuda.makeCurrent();
+        long px = upload(0, x, 0, n);
+        launch1d("ibot_scale", n, px, s, n);
+        download(px, x, 0, n);
+    }
+
     /** Device bytes this backend holds in scratch buffers. */
     public long scratchBytes() { return scratch.heldBytes(); }
 

@@ -187,5 +187,12 @@ public final class CudaParity {
         }
         if (!Float.isNaN(Float.intBitsToFloat(h[0] << 16))) bad++;
         results.add(new Result("toBf16 (mismatching values)", bad, 0));
+        float[] back = gpu.fromBf16(h), backExpect = new float[h.length];
+        for (int i = 0; i < h.length; i++) backExpect[i] = Float.intBitsToFloat((h[i] & 0xFFFF) << 16);
+        compare("fromBf16", backExpect, back, 0);
+        float[] sc = rand(5000, 2), scExpect = sc.clone();
+        for (int i = 0; i < sc.length; i++) scExpect[i] *= 0.37f;
+        gpu.scale(sc, sc.length, 0.37f);
+        compare("scale", scExpect, sc, 0);
     }
 }

@@ -69,6 +69,13 @@ class CudaKernelSourcesTest {
         assertTrue(CudaKernels.source("reduce").startsWith("// Shared prelude"));
     }
 
+    /** No orphan kernels: each is launched by the backend, whose every method CudaParity compares on a GPU. */
+    @Test void everyKernelIsLaunchedByTheBackend() throws Exception {
+        String backend = Files.readString(Path.of("src/main/java/org/ibot4j/runtime/backend/cuda/CudaBackend.java"));
+        for (String f : CudaKernels.FILES)
+            for (String k : CudaKernels.entries(f)) assertTrue(backend.contains("\"" + k + "\""), k + " is never launched");
+    }
+
     /** The kernels switch on these ordinals: a reordered enum must fail here, not silently on the GPU. */
     @Test void opCodesMatchTheKernelSwitches() {
         assertEquals("[ADD_SCALAR, MUL_SCALAR, EXP, LOG, SQRT, TANH, POW, RELU]", Arrays.toString(UnaryOp.values()));
