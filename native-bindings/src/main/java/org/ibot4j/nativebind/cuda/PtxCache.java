@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Compiled PTX keyed by target architecture (e.g. {@code sm_90}), compile options and the SHA-256 of the
  * source: in memory always, and on disk under {@code dir/<arch>/<sha256>.ptx} when a folder is given
- * (by default {@code ~/.cache/ibot4j/ptx}, changed with {@code -Dibot4j.cuda.ptxcache=<folder>} or turned
+ * (by default {@code ~/.cache/ibot4j/ptx/nvrtc-<version>}, changed with {@code -Dibot4j.cuda.ptxcache=<folder>} or turned
  * off with {@code =off}). Disk entries are written atomically; an unreadable one is recompiled.
  */
 public final class PtxCache {
@@ -42,6 +42,10 @@ public final class PtxCache {
         if ("off".equalsIgnoreCase(setting)) dir = null;
         else if (setting != null && !setting.isBlank()) dir = Path.of(setting);
         else dir = Path.of(System.getProperty("user.home", "/tmp"), ".cache", "ibot4j", "ptx");
+        if (dir != null && Nvrtc.isLoaded()) {  // PTX of a newer NVRTC may not load on an older driver: one folder each
+            int[] v = Nvrtc.version();
+            dir = dir.resolve("nvrtc-" + v[0] + "." + v[1]);
+        }
         return new PtxCache((src, name, arch) -> Nvrtc.compile(src, name,
                 List.of("--gpu-architecture=" + arch.replace("sm_", "compute_"), "--std=c++17")), dir);
     }
