@@ -28,7 +28,7 @@ public final class BackboneOptions {
     @Option(names = "--arch", description = "Architecture: vit_tiny, vit_small, vit_base, vit_large, swin_tiny (default: the checkpoint's, else vit_small).")
     String arch;
 
-    @Option(names = "--patch_size", description = "Patch size (default: the checkpoint's, else 16).")
+    @Option(names = "--patch_size", description = "Patch size (default: the checkpoint's, else 16 for ViT, 4 for Swin).")
     Integer patchSize;
 
     @Option(names = "--window_size", description = "Swin window size (default: the checkpoint's, else 7).")
@@ -95,7 +95,7 @@ public final class BackboneOptions {
     public int patchSize() {
         if (patchSize != null) return patchSize;
         Integer v = intArg("patch_size");
-        return v != null ? v : 16;
+        return v != null ? v : arch().startsWith("swin") ? 4 : 16;
     }
 
     /** {@code --window_size}, else the checkpoint's, else 7. */

@@ -205,8 +205,9 @@ public final class PretrainCommand implements Callable<Integer> {
         CommandLine.IParameterExceptionHandler fallback = cl.getParameterExceptionHandler();
         cl.setParameterExceptionHandler((ex, args) -> {
             CommandLine where = ex.getCommandLine();
-            if (!(where.getCommand() instanceof PretrainCommand)) return fallback.handleParseException(ex, args);
-            where.getErr().println("pretrain: " + ex.getMessage() + " (see 'ibot pretrain --help')");
+            if (where.getParent() == null) return fallback.handleParseException(ex, args);
+            String name = where.getCommandSpec().qualifiedName(" ").replaceFirst("^ibot ", "");
+            where.getErr().println(name + ": " + ex.getMessage() + " (see 'ibot " + name + " --help')");
             return where.getCommandSpec().exitCodeOnInvalidInput();
         });
         return cl;

@@ -44,6 +44,8 @@ class BackboneOptionsTest {
         assertEquals(7, s.windowSize());
         assertEquals(224, s.imgSize());
         assertNull(s.embedDim());
+        assertEquals(4, parse("--arch", "swin_tiny").patchSize());
+        assertEquals(8, parse("--arch", "swin_tiny", "--patch_size", "8").patchSize());
     }
 
     @Test void checkpointArgsFillUnsetFlags(@TempDir Path dir) throws Exception {

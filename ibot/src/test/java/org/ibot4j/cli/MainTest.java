@@ -63,6 +63,20 @@ class MainTest {
     }
 
     @Test
+    void badFlagOfAnyCommandIsOneLine() {
+        for (String cmd : new String[] {"finetune", "eval_knn", "eval_linear", "visualize_attention"}) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = PretrainCommand.withOneLineErrors(new CommandLine(new Main()));
+            cl.setErr(new PrintWriter(err, true));
+            int code = cl.execute(cmd, "--no_such_flag");
+            assertNotEquals(0, code);
+            String e = err.toString().strip();
+            assertEquals(1, e.lines().count(), e);
+            assertTrue(e.startsWith(cmd + ": ") && (e.contains("--no_such_flag") || e.contains("Missing required option")) && e.contains("'ibot " + cmd + " --help'"), e);
+        }
+    }
+
+    @Test
     void unknownCommandIsAnError() {
         Run r = run("no-such-command");
         assertNotEquals(0, r.code());
