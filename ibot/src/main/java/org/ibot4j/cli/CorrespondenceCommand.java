@@ -38,12 +38,12 @@ import picocli.CommandLine.Spec;
  * the matches are scored against the true geometry.
  */
 @Command(name = "correspondence", mixinStandardHelpOptions = true,
-        description = {"Match every patch token of image 1 (final-normed, not L2-normalised) to the patch token of image 2",
-                "with the largest dot product; draw the --num_matches source patches with the highest head-averaged",
-                "CLS attention of this same model (the reference used a separate DINO ViT-B/8 for that choice).",
-                "Images are resized to SxS (--image_size, default 224; bilinear).",
-                "--mode instance: image 2 is a seeded random resized crop (scale 0.4-1) + 50% flip of image 1; the",
-                "geometry is tracked and accuracy = fraction of overlapping patches matched within --eval_radius cells.",
+        description = {"Match every patch token of image 1 (final-normed, not L2-normalised) to the patch token of image 2 " +
+                "with the largest dot product; draw the --num_matches source patches with the highest head-averaged " +
+                "CLS attention of this same model (the reference used a separate DINO ViT-B/8 for that choice). " +
+                "Images are resized to SxS (--image_size, default 224; bilinear). " +
+                "--mode instance: image 2 is a seeded random resized crop (scale 0.4-1) + 50% flip of image 1; the " +
+                "geometry is tracked and accuracy = fraction of overlapping patches matched within --eval_radius cells. " +
                 "Outputs in --output_dir: correspondence.png, correspondence.html, correspondence.json."})
 public final class CorrespondenceCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -39,10 +39,10 @@ import picocli.CommandLine.Spec;
  * hardest, tiled as crops around the firing patch.
  */
 @Command(name = "extract_patterns", mixinStandardHelpOptions = true,
-        description = {"Run the teacher backbone and teacher iBOT head of a full pre-training checkpoint on a set of images",
-                "(resize round(256*S/224), centre crop S = --image_size), record per patch (or CLS with --type cls) the max",
-                "head logit and its index, take the --show_pics most frequent indices and tile, for each, up to --topk",
-                "--patch_window x --patch_window patch crops (whole images for cls) of the images where it scores highest.",
+        description = {"Run the teacher backbone and teacher iBOT head of a full pre-training checkpoint on a set of images " +
+                "(resize round(256*S/224), centre crop S = --image_size), record per patch (or CLS with --type cls) the max " +
+                "head logit and its index, take the --show_pics most frequent indices and tile, for each, up to --topk " +
+                "--patch_window x --patch_window patch crops (whole images for cls) of the images where it scores highest. " +
                 "Crops with mean HSV value <= 40 are skipped. Writes pattern PNGs, index.html (self-contained) and patterns.json."})
 public final class ExtractPatternsCommand implements Callable<Integer> {
     @Spec CommandSpec spec;

@@ -31,9 +31,9 @@ import picocli.CommandLine.Spec;
  * masks and the colour composite of heads 0–5 (spec 9.6), as PNGs plus a self-contained HTML page per image.
  */
 @Command(name = "visualize_attention", mixinStandardHelpOptions = true,
-        description = {"Render a ViT's last-layer CLS attention per head (heat maps, thresholded masks, a colour composite",
-                "of heads 0-5) as PNGs, one self-contained attention.html and attention.json per image.",
-                "The image is resized to SxS (--image_size, default 480; bilinear) and trimmed to a multiple of the patch size.",
+        description = {"Render a ViT's last-layer CLS attention per head (heat maps, thresholded masks, a colour composite " +
+                "of heads 0-5) as PNGs, one self-contained attention.html and attention.json per image. " +
+                "The image is resized to SxS (--image_size, default 480; bilinear) and trimmed to a multiple of the patch size. " +
                 "A folder input writes one sub-folder per image. Needs global attention (ViT); Swin's windowed attention is refused."})
 public final class VisualizeAttentionCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
