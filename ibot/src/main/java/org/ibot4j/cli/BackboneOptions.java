@@ -146,6 +146,16 @@ public final class BackboneOptions {
     }
 
     /**
+     * {@link #load(int)} when {@code --pretrained_weights} is given; else, when {@code randomInit} (a command's
+     * {@code --random_init}), {@link #randomInit(int, long)}; else an error asking for one of them.
+     */
+    public Backbone loadOrRandomInit(int imgSize, boolean randomInit, long seed) throws IOException {
+        if (weights != null) return load(imgSize);
+        if (!randomInit) throw new IllegalArgumentException("--pretrained_weights FILE is required (or --random_init for a random-weight baseline)");
+        return randomInit(imgSize, seed);
+    }
+
+    /**
      * {@code file} (a {@code .pth} checkpoint or a {@code .safetensors} backbone, opened lazily so the weights go
      * from the mapped file straight into the model) strictly loaded into the backbone {@code spec} describes,
      * fitted to the checkpoint's own position-table grid; in eval mode.
@@ -165,7 +175,7 @@ public final class BackboneOptions {
                 close = a::close;
             }
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot read " + file + ": " + ExtractBackboneCommand.describe(e), e);
+            throw new IOException("cannot read " + file + ": " + CommandErrors.describe(e), e);
         }
         try {
             Map<String, Shape> shapes = BackboneWeights.backboneShapes(root, checkpointKey);

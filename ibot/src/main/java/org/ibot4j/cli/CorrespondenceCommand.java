@@ -75,15 +75,7 @@ public final class CorrespondenceCommand implements Callable<Integer> {
     boolean randomInit;
 
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            run(err);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("correspondence: error: " + VisualizeAttentionCommand.oneLine(ExtractBackboneCommand.describe(e)));
-            err.flush();
-            return 1;
-        }
+        return CommandErrors.run(spec, this::run);
     }
 
     private void run(PrintWriter err) throws IOException {
@@ -99,7 +91,7 @@ public final class CorrespondenceCommand implements Callable<Integer> {
         RgbImage src1 = ImageFiles.read(image1);
         RgbImage src2 = instance ? null : ImageFiles.read(image2);
         int size = backbone.imageSize(224);
-        Backbone model = VisualizeAttentionCommand.loadModel(backbone, randomInit, seed, size);
+        Backbone model = backbone.loadOrRandomInit(size, randomInit, seed);
         int stride = model.tokenStride();
         int side = size - size % stride, grid = side / stride;
         if (grid < 1) throw new IllegalArgumentException("--image_size " + size + " is smaller than the token stride " + stride);

@@ -66,18 +66,8 @@ public final class EmbedCommand implements Callable<Integer> {
     int batchSize;
 
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            run(err);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("embed: error: " + describe(e));
-            err.flush();
-            return 1;
-        }
+        return CommandErrors.run(spec, CommandErrors.AS_IS, this::run);
     }
-
-    private static String describe(Exception e) { return ExtractBackboneCommand.describe(e); }
 
     private void run(PrintWriter err) throws IOException {
         int imageSize = backbone.imageSize();
@@ -168,7 +158,7 @@ public final class EmbedCommand implements Callable<Integer> {
         try {
             all = Npy.load(input);
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot read " + input + ": " + describe(e), e);
+            throw new IOException("cannot read " + input + ": " + CommandErrors.describe(e), e);
         }
         if (all.rank() != 4 || all.dim(1) != 3)
             throw new IllegalArgumentException("--input " + input + " must hold an [N,3,H,W] batch, got shape " + all.shape());

@@ -66,15 +66,7 @@ public final class EvalLinearCommand implements Callable<Integer> {
     Path outputDir;
 
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            run(err);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("eval_linear: error: " + ExtractBackboneCommand.describe(e));
-            err.flush();
-            return 1;
-        }
+        return CommandErrors.run(spec, CommandErrors.AS_IS, this::run);
     }
 
     private void run(PrintWriter err) throws IOException {

@@ -1,7 +1,6 @@
 package org.ibot4j.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -46,33 +45,29 @@ public final class ExtractBackboneCommand implements Callable<Integer> {
     String checkpointKey;
 
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            String format = formatOf(output);
-            Object root = readCheckpoint(checkpoint);
-            LinkedHashMap<String, Tensor> backbone = BackboneWeights.extract(root, checkpointKey);
-            Path parent = output.toAbsolutePath().getParent();
-            if (parent != null) Files.createDirectories(parent);
-            if (format.equals("pth")) {
-                PthWriter.save(output, backbone); // both writers write atomically
-            } else {
-                Map<String, String> meta = new LinkedHashMap<>();
-                meta.put("format", "pt");
-                meta.put("source", checkpoint.getFileName().toString());
-                meta.put("checkpoint_key", checkpointKey);
-                SafeTensors.save(output, backbone, meta);
-            }
-            long params = 0;
-            for (Tensor t : backbone.values()) params += t.size();
-            spec.commandLine().getOut().println("wrote " + output + ": " + backbone.size() + " tensors, " + params
-                    + " parameters, from '" + checkpointKey + "' of " + checkpoint);
-            spec.commandLine().getOut().flush();
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("extract_backbone: error: " + describe(e));
-            err.flush();
-            return 1;
+        return CommandErrors.run(spec, CommandErrors.AS_IS, err -> run());
+    }
+
+    private void run() throws IOException {
+        String format = formatOf(output);
+        Object root = readCheckpoint(checkpoint);
+        LinkedHashMap<String, Tensor> backbone = BackboneWeights.extract(root, checkpointKey);
+        Path parent = output.toAbsolutePath().getParent();
+        if (parent != null) Files.createDirectories(parent);
+        if (format.equals("pth")) {
+            PthWriter.save(output, backbone); // both writers write atomically
+        } else {
+            Map<String, String> meta = new LinkedHashMap<>();
+            meta.put("format", "pt");
+            meta.put("source", checkpoint.getFileName().toString());
+            meta.put("checkpoint_key", checkpointKey);
+            SafeTensors.save(output, backbone, meta);
         }
+        long params = 0;
+        for (Tensor t : backbone.values()) params += t.size();
+        spec.commandLine().getOut().println("wrote " + output + ": " + backbone.size() + " tensors, " + params
+                + " parameters, from '" + checkpointKey + "' of " + checkpoint);
+        spec.commandLine().getOut().flush();
     }
 
     private static String formatOf(Path output) {
@@ -80,11 +75,6 @@ public final class ExtractBackboneCommand implements Callable<Integer> {
         if (name.endsWith(".pth") || name.endsWith(".pt")) return "pth";
         if (name.endsWith(".safetensors")) return "safetensors";
         throw new IllegalArgumentException("OUTPUT must end with .pth or .safetensors, got " + output);
-    }
-
-    static String describe(Exception e) {
-        if (e instanceof NoSuchFileException n) return "no such file: " + n.getFile() + (n.getReason() != null ? " (" + n.getReason() + ")" : "");
-        return e.getMessage() != null ? e.getMessage() : e.toString();
     }
 
     /**
@@ -99,7 +89,7 @@ public final class ExtractBackboneCommand implements Callable<Integer> {
                 return new LinkedHashMap<String, Object>(SafeTensors.load(file).tensors());
             return PthReader.load(file);
         } catch (IOException | RuntimeException e) {
-            throw new IOException("cannot read " + file + ": " + describe(e), e);
+            throw new IOException("cannot read " + file + ": " + CommandErrors.describe(e), e);
         }
     }
 

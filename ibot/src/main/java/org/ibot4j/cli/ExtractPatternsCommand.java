@@ -89,15 +89,7 @@ public final class ExtractPatternsCommand implements Callable<Integer> {
     interface ImageAt { RgbImage read(int i) throws IOException; }
 
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            run(err);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("extract_patterns: error: " + VisualizeAttentionCommand.oneLine(ExtractBackboneCommand.describe(e)));
-            err.flush();
-            return 1;
-        }
+        return CommandErrors.run(spec, this::run);
     }
 
     private void run(PrintWriter err) throws IOException {

@@ -95,15 +95,8 @@ public final class FinetuneCommand implements Callable<Integer> {
     int numWorkers;
 
     @Override public Integer call() {
-        PrintWriter out = spec.commandLine().getOut(), err = spec.commandLine().getErr();
-        try {
-            run(out, err);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("finetune: error: " + ExtractBackboneCommand.describe(e).replace('\n', ' ').replaceAll(" {2,}", " "));
-            err.flush();
-            return 1;
-        }
+        PrintWriter out = spec.commandLine().getOut();
+        return CommandErrors.run(spec, m -> m.replace('\n', ' ').replaceAll(" {2,}", " "), err -> run(out, err));
     }
 
     private void run(PrintWriter out, PrintWriter err) throws IOException {

@@ -56,15 +56,7 @@ public final class VisualizeAttentionCommand implements Callable<Integer> {
     long seed;
 
     @Override public Integer call() {
-        PrintWriter err = spec.commandLine().getErr();
-        try {
-            run(err);
-            return 0;
-        } catch (IOException | RuntimeException e) {
-            err.println("visualize_attention: error: " + VisualizeAttentionCommand.oneLine(ExtractBackboneCommand.describe(e)));
-            err.flush();
-            return 1;
-        }
+        return CommandErrors.run(spec, this::run);
     }
 
     private void run(PrintWriter err) throws IOException {
@@ -74,7 +66,7 @@ public final class VisualizeAttentionCommand implements Callable<Integer> {
         List<Path> files = Files.isDirectory(imagePath) ? ImageFiles.list(imagePath) : List.of(imagePath);
         if (files.isEmpty()) throw new IllegalArgumentException("no image files in " + imagePath);
         if (files.size() == 1) ImageFiles.read(files.get(0)); // a bad single input fails before the weights are read
-        Backbone model = loadModel(backbone, randomInit, seed, size);
+        Backbone model = backbone.loadOrRandomInit(size, randomInit, seed);
         int p = model.patchSize();
         int trimmed = size - size % p;
         if (trimmed < p) throw new IllegalArgumentException("--image_size " + size + " is smaller than the patch size " + p);
@@ -104,24 +96,11 @@ public final class VisualizeAttentionCommand implements Callable<Integer> {
         spec.commandLine().getOut().flush();
     }
 
-    /** An error message on one line: line breaks folded to "; ", cut after 600 characters. */
-    static String oneLine(String message) {
-        String s = message.strip().replaceAll("\\s*\\R\\s*", "; ");
-        return s.length() > 600 ? s.substring(0, 600) + " ..." : s;
-    }
-
     /** A folder name for an image's page: its relative path without extension, separators replaced. */
     static String pageName(Path rel) {
         String s = rel.toString().replace('\\', '/');
         int dot = s.lastIndexOf('.');
         if (dot > s.lastIndexOf('/')) s = s.substring(0, dot);
         return s.replace('/', '_');
-    }
-
-    /** {@code --pretrained_weights} loaded, else with {@code --random_init} the seeded random model, else an error. */
-    static Backbone loadModel(BackboneOptions backbone, boolean randomInit, long seed, int size) throws IOException {
-        if (backbone.weights() != null) return backbone.load(size);
-        if (!randomInit) throw new IllegalArgumentException("--pretrained_weights FILE is required (or --random_init for a random-weight baseline)");
-        return backbone.randomInit(size, seed);
     }
 }

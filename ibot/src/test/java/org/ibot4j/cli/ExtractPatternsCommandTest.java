@@ -101,7 +101,7 @@ class ExtractPatternsCommandTest {
         assertNotEquals(0, r.code());
         assertTrue(r.err().contains("24-wide tokens") && r.err().contains("do not fit"), r.err());
         assertEquals(1, r.err().strip().lines().count(), r.err());
-        assertEquals("a; b; c", VisualizeAttentionCommand.oneLine("a\n  b\r\nc\n"));
+        assertEquals("a; b; c", CommandErrors.oneLine("a\n  b\r\nc\n"));
     }
 
     @Test void aBackboneOnlyFileIsRefused() throws IOException {
