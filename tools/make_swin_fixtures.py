@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Golden data for ibot4j's Swin backbone (spec 4.2), from a small Swin written here from the spec in PyTorch.
+"""Golden data for ibot4j's Swin backbone (spec 4.2), from a small Swin written from the spec in PyTorch (the model
+of ibot/src/main/resources/org/ibot4j/cli/bench_swin_torch.py, imported from there).
 
 Writes one folder per case under ibot/src/test/resources/fixtures/swin/<case>/ in the format of
 tools/make_runtime_fixtures.py: manifest.json lists every tensor ({file, dtype, shape, numel, sum, abs_max})
@@ -13,170 +14,38 @@ checkpoint.pth: {"teacher": {"backbone.<key>": ...}} as torch.save writes it (in
 Deterministic: every case reseeds torch with a CRC of its name and runs single-threaded.
 Usage: /usr/bin/python3 tools/make_swin_fixtures.py
 """
+import importlib.util
 import json
 import os
 import shutil
+import sys
 import zlib
 
 import numpy as np
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
-ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..",
-                                     "ibot", "src", "test", "resources", "fixtures", "swin"))
+REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+ROOT = os.path.join(REPO, "ibot", "src", "test", "resources", "fixtures", "swin")
 FORMAT = "ibot4j-torch-v1"
-EPS = 1e-6
 
 
 # ------------------------------------------------------------------------------------------ the model (spec 4.2)
 
-def rel_index(w):
-    ys, xs = torch.meshgrid(torch.arange(w), torch.arange(w), indexing="ij")
-    ys, xs = ys.flatten(), xs.flatten()
-    dy = ys[:, None] - ys[None, :] + w - 1
-    dx = xs[:, None] - xs[None, :] + w - 1
-    return dy * (2 * w - 1) + dx
+def _bench_swin_module():
+    """The spec-4.2 Swin is defined once, in the `ibot bench swin` reference script; imported from there by path."""
+    path = os.path.join(REPO, "ibot", "src", "main", "resources", "org", "ibot4j", "cli", "bench_swin_torch.py")
+    spec = importlib.util.spec_from_file_location("bench_swin_torch", path)
+    module = importlib.util.module_from_spec(spec)
+    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ among the jar's resources
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = saved
+    return module
 
 
-def shift_mask(hp, wp, w, s):
-    labels = torch.zeros(hp, wp)
-    cnt = 0
-    for hs in (slice(0, -w), slice(-w, -s), slice(-s, None)):
-        for ws in (slice(0, -w), slice(-w, -s), slice(-s, None)):
-            labels[hs, ws] = cnt
-            cnt += 1
-    win = labels.view(hp // w, w, wp // w, w).permute(0, 2, 1, 3).reshape(-1, w * w)
-    diff = win[:, :, None] - win[:, None, :]
-    return torch.where(diff != 0, torch.tensor(-100.0), torch.tensor(0.0))
-
-
-class WindowAttention(nn.Module):
-    def __init__(self, dim, w, heads):
-        super().__init__()
-        self.w, self.heads, self.scale = w, heads, (dim // heads) ** -0.5
-        self.relative_position_bias_table = nn.Parameter(torch.zeros((2 * w - 1) ** 2, heads))
-        self.register_buffer("relative_position_index", rel_index(w))
-        self.qkv = nn.Linear(dim, 3 * dim)
-        self.proj = nn.Linear(dim, dim)
-
-    def forward(self, x, mask):
-        b, n, c = x.shape
-        qkv = self.qkv(x).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
-        q, k, v = qkv[0] * self.scale, qkv[1], qkv[2]
-        a = q @ k.transpose(-2, -1)
-        bias = self.relative_position_bias_table[self.relative_position_index.view(-1)].view(n, n, -1).permute(2, 0, 1)
-        a = a + bias.unsqueeze(0)
-        if mask is not None:
-            nw = mask.shape[0]
-            a = (a.view(b // nw, nw, self.heads, n, n) + mask.unsqueeze(1).unsqueeze(0)).view(b, self.heads, n, n)
-        a = a.softmax(-1)
-        return self.proj((a @ v).transpose(1, 2).reshape(b, n, c))
-
-
-class Mlp(nn.Module):
-    def __init__(self, dim, hidden):
-        super().__init__()
-        self.fc1 = nn.Linear(dim, hidden)
-        self.fc2 = nn.Linear(hidden, dim)
-
-    def forward(self, x):
-        return self.fc2(F.gelu(self.fc1(x)))
-
-
-class Block(nn.Module):
-    def __init__(self, dim, heads, w, shift):
-        super().__init__()
-        self.w, self.shift = w, shift
-        self.norm1 = nn.LayerNorm(dim, eps=EPS)
-        self.attn = WindowAttention(dim, w, heads)
-        self.norm2 = nn.LayerNorm(dim, eps=EPS)
-        self.mlp = Mlp(dim, 4 * dim)
-
-    def forward(self, x):
-        n, l, c = x.shape
-        h = wd = int(l ** 0.5)
-        w, s = self.w, self.shift
-        t = self.norm1(x).view(n, h, wd, c)
-        pb, pr = (w - h % w) % w, (w - wd % w) % w
-        t = F.pad(t, (0, 0, 0, pr, 0, pb))
-        hp, wp = h + pb, wd + pr
-        mask = None
-        if s > 0:
-            t = torch.roll(t, shifts=(-s, -s), dims=(1, 2))
-            mask = shift_mask(hp, wp, w, s)
-        win = t.view(n, hp // w, w, wp // w, w, c).permute(0, 1, 3, 2, 4, 5).reshape(-1, w * w, c)
-        win = self.attn(win, mask)
-        t = win.view(n, hp // w, wp // w, w, w, c).permute(0, 1, 3, 2, 4, 5).reshape(n, hp, wp, c)
-        if s > 0:
-            t = torch.roll(t, shifts=(s, s), dims=(1, 2))
-        t = t[:, :h, :wd, :].reshape(n, h * wd, c)
-        x = x + t
-        return x + self.mlp(self.norm2(x))
-
-
-class PatchMerging(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        self.reduction = nn.Linear(4 * dim, 2 * dim, bias=False)
-        self.norm = nn.LayerNorm(4 * dim, eps=EPS)
-
-    def forward(self, x):
-        n, l, c = x.shape
-        h = wd = int(l ** 0.5)
-        t = x.view(n, h, wd, c)
-        t = F.pad(t, (0, 0, 0, wd % 2, 0, h % 2))
-        t = torch.cat([t[:, 0::2, 0::2], t[:, 1::2, 0::2], t[:, 0::2, 1::2], t[:, 1::2, 1::2]], -1)
-        return self.reduction(self.norm(t.view(n, -1, 4 * c)))
-
-
-class Stage(nn.Module):
-    def __init__(self, dim, depth, heads, w, shift, last):
-        super().__init__()
-        self.blocks = nn.ModuleList([Block(dim, heads, w, 0 if b % 2 == 0 else shift) for b in range(depth)])
-        self.downsample = None if last else PatchMerging(dim)
-
-    def forward(self, x):
-        for b in self.blocks:
-            x = b(x)
-        return x if self.downsample is None else self.downsample(x)
-
-
-class PatchEmbed(nn.Module):
-    def __init__(self, patch, dim):
-        super().__init__()
-        self.proj = nn.Conv2d(3, dim, patch, patch)
-        self.norm = nn.LayerNorm(dim, eps=EPS)
-
-    def forward(self, x):
-        return self.norm(self.proj(x).flatten(2).transpose(1, 2))
-
-
-class Swin(nn.Module):
-    def __init__(self, img, patch, dim, depths, heads, window):
-        super().__init__()
-        self.patch, self.stride = patch, patch * 2 ** (len(depths) - 1)
-        self.patch_embed = PatchEmbed(patch, dim)
-        layers = []
-        res = img // patch
-        for s, (d, h) in enumerate(zip(depths, heads)):
-            w, shift = (res, 0) if res <= window else (window, window // 2)
-            layers.append(Stage(dim * 2 ** s, d, h, w, shift, s == len(depths) - 1))
-            res //= 2
-        self.layers = nn.ModuleList(layers)
-        self.norm = nn.LayerNorm(dim * 2 ** (len(depths) - 1), eps=EPS)
-        self.masked_embed = nn.Parameter(torch.zeros(1, dim))
-
-    def forward(self, x, mask=None):
-        t = self.patch_embed(x)
-        if mask is not None:
-            r = self.stride // self.patch
-            m = mask.repeat_interleave(r, 1).repeat_interleave(r, 2).flatten(1).bool()
-            t = torch.where(m.unsqueeze(-1), self.masked_embed.unsqueeze(0).to(t.dtype), t)
-        for layer in self.layers:
-            t = layer(t)
-        t = self.norm(t)
-        return torch.cat([t.mean(1, keepdim=True), t], 1)
+_swin = _bench_swin_module()
+Swin, rel_index = _swin.Swin, _swin.rel_index
 
 
 # ------------------------------------------------------------------------------------------ cases

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Times a Swin forward+backward in PyTorch (CPU), the reference for `ibot bench swin` (Swin-T/7, batch 8, 224 px).
 
-The model is the spec-4.2 Swin of tools/make_swin_fixtures.py (same layout as ibot4j's, no drop path).
+The model is the spec-4.2 Swin (same layout as ibot4j's, no drop path); tools/make_swin_fixtures.py imports it from
+here, so the fixtures and this benchmark share one copy.
 Prints one line: `torch_swin_ms=<median ms> threads=<n> params=<count> torch=<version>`.
 Usage: /usr/bin/python3 ibot/src/main/resources/org/ibot4j/cli/bench_swin_torch.py [--threads 2] [--batch 8] [--reps 3]
 """
@@ -162,7 +163,6 @@ class Swin(nn.Module):
             t = layer(t)
         t = self.norm(t)
         return torch.cat([t.mean(1, keepdim=True), t], 1)
-
 
 
 def main():
