@@ -84,6 +84,11 @@ def main():
         fn = "%s.%dx%d.bin" % (name.rsplit(".", 1)[0], w, h)
         np.asarray(r, dtype=np.uint8).tofile(os.path.join(out, fn))
         manifest["resize"].append({"image": name, "width": w, "height": h, "expected": fn})
+        # bilinear: the fine-tuning script's evaluation resize (transforms.Resize(size, interpolation=2))
+        rb = rgb.resize((w, h), Image.BILINEAR)
+        fnb = "%s.%dx%d.bilinear.bin" % (name.rsplit(".", 1)[0], w, h)
+        np.asarray(rb, dtype=np.uint8).tofile(os.path.join(out, fnb))
+        manifest["resize"].append({"image": name, "width": w, "height": h, "expected": fnb, "filter": "bilinear"})
     # JPEG: decoders may differ by rounding (IDCT, chroma upsampling); the test reports the difference.
     manifest["jpeg"] = []
     for name, img in [("smooth_q90_420.jpg", Image.fromarray(smooth[:48, :64], "RGB")),

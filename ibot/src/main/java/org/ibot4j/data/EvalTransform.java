@@ -4,14 +4,15 @@ import org.ibot4j.runtime.tensor.Tensor;
 
 /**
  * The evaluation transform of the official k-NN / linear evaluation (spec 9.2), with torchvision 0.8 semantics on
- * PIL images: {@code Resize(resize)} of the shorter side with PIL bicubic (the longer side is
+ * PIL images: {@code Resize(resize)} of the shorter side with PIL bicubic (or the given filter; the longer side is
  * {@code int(resize * long / short)}), {@code CenterCrop(crop)} with {@code top = round((h - crop) / 2)} (half to
  * even), {@code ToTensor} (uint8 / 255) and {@code Normalize} with the ImageNet mean and std, all in float32.
  *
  * @param crop   side of the square output (224 in the reference)
  * @param resize the shorter side after resizing (256 for 224 crops)
+ * @param filter the resampling filter of the resize (bicubic for k-NN/linear; the fine-tuning script's is bilinear)
  */
-public record EvalTransform(int crop, int resize) {
+public record EvalTransform(int crop, int resize, PilResize.Filter filter) {
     /** ImageNet channel means (R, G, B). */
     public static final float[] MEAN = {0.485f, 0.456f, 0.406f};
     /** ImageNet channel standard deviations (R, G, B). */
@@ -20,7 +21,11 @@ public record EvalTransform(int crop, int resize) {
     public EvalTransform {
         if (crop <= 0) throw new IllegalArgumentException("crop size must be positive, got " + crop);
         if (resize < crop) throw new IllegalArgumentException("resize (" + resize + ") must be at least the crop size (" + crop + ")");
+        if (filter == null) throw new IllegalArgumentException("resize filter must be given");
     }
+
+    /** The bicubic transform of spec 9.2. */
+    public EvalTransform(int crop, int resize) { this(crop, resize, PilResize.Filter.BICUBIC); }
 
     /** The transform for {@code crop}-pixel crops, resizing the shorter side to {@code round(crop * 256 / 224)}. */
     public static EvalTransform forCrop(int crop) {
@@ -39,7 +44,7 @@ public record EvalTransform(int crop, int resize) {
             oh = resize;
             ow = (int) ((long) resize * w / h);
         }
-        return PilResize.resize(img, ow, oh, PilResize.Filter.BICUBIC);
+        return PilResize.resize(img, ow, oh, filter);
     }
 
     /** The centre {@code crop x crop} of {@code img}, torchvision's rounding of the offsets. */

@@ -11,6 +11,7 @@ import java.util.function.IntFunction;
 import org.ibot4j.data.Dataset;
 import org.ibot4j.data.EpochSampler;
 import org.ibot4j.data.EvalTransform;
+import org.ibot4j.data.PilResize;
 import org.ibot4j.data.HorizontalFlip;
 import org.ibot4j.data.Normalize;
 import org.ibot4j.data.RandomErasing;
@@ -23,8 +24,9 @@ import org.ibot4j.runtime.tensor.Tensor;
 /**
  * The batches of fine-tuning (spec 9.4). Training, per image: bicubic {@code RandomResizedCrop(S, scale (0.08, 1))},
  * horizontal flip 0.5, {@code ToTensor}+ImageNet normalisation, random erasing; then per batch Mixup/CutMix with
- * smoothed soft targets ({@link Mixup}). RandAugment is not implemented. Evaluation: resize of the shorter side
- * to {@code int(S / 0.875)} (bicubic) and centre crop {@code S} ({@link EvalTransform}).
+ * smoothed soft targets ({@link Mixup}). RandAugment is not implemented. Evaluation as the reference's
+ * {@code build_transform}: resize of the shorter side to {@code int(S / crop_pct)} with PIL bilinear
+ * ({@code interpolation=2}; crop_pct 0.875 below 384 px, else 1) and centre crop {@code S} ({@link EvalTransform}).
  *
  * <p>Each epoch's order is a permutation drawn from {@code (seed, epoch)}, incomplete last batch dropped; every
  * image's augmentation comes from its (seed, epoch, position) stream and every batch's mixing from its
@@ -73,7 +75,9 @@ public final class FineTuneData implements AutoCloseable {
     }
 
     /** The reference evaluation transform for crop {@code s}: shorter side {@code int(s / 0.875)}, centre crop. */
-    public static EvalTransform evalTransform(int s) { return new EvalTransform(s, (int) (s * 256.0 / 224.0)); }
+    public static EvalTransform evalTransform(int s) {
+        return new EvalTransform(s, s < 384 ? (int) (s * 256.0 / 224.0) : s, PilResize.Filter.BILINEAR);
+    }
 
     /** Full training batches per epoch. */
     public int trainBatches() { return EpochSampler.batchesPerEpoch(train.size(), batchSize); }

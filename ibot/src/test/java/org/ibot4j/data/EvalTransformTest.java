@@ -80,7 +80,8 @@ class EvalTransformTest {
         int cases = 0;
         for (JsonNode e : m.get("resize")) {
             RgbImage img = decode(e.get("image").asText(), tmp);
-            RgbImage out = PilResize.resize(img, e.get("width").asInt(), e.get("height").asInt(), PilResize.Filter.BICUBIC);
+            PilResize.Filter filter = e.has("filter") && e.get("filter").asText().equals("bilinear") ? PilResize.Filter.BILINEAR : PilResize.Filter.BICUBIC;
+            RgbImage out = PilResize.resize(img, e.get("width").asInt(), e.get("height").asInt(), filter);
             assertArrayEquals(resource(e.get("expected").asText()), out.rgb(), "resize " + e);
             cases++;
         }
