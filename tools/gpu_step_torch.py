@@ -6,87 +6,41 @@ iBOT head with a shared weight-normed last layer (out_dim 8192), 2 global 224-px
 loss = CLS cross-view distillation + masked-patch self-distillation with centers, AdamW, per-parameter
 gradient clipping at 3.0, teacher EMA and center updates. Modes: fp32 (TF32 off), tf32 (TF32 matmuls),
 bf16 (autocast to bfloat16 for GEMMs/attention, fp32 master weights).
+The ViT and head are those of ibot/src/main/resources/org/ibot4j/cli/bench_step_torch.py (imported by path, so
+run this from a checkout of the repository).
 
 Prints `key=value` lines: torch_gemm_tflops ... and
 `torch_step mode=.. batch=.. step_ms=.. images_per_s=.. peak_mem_mib=..`.
 """
 import argparse
 import copy
+import importlib.util
+import os
 import statistics
+import sys
 import time
 
 import torch
-import torch.nn as nn
 import torch.nn.functional as F
 
 
-class Attention(nn.Module):
-    def __init__(self, dim, heads):
-        super().__init__()
-        self.heads = heads
-        self.qkv = nn.Linear(dim, dim * 3)
-        self.proj = nn.Linear(dim, dim)
-
-    def forward(self, x):
-        b, n, c = x.shape
-        q, k, v = self.qkv(x).reshape(b, n, 3, self.heads, c // self.heads).permute(2, 0, 3, 1, 4)
-        a = ((q @ k.transpose(-2, -1)) * (c // self.heads) ** -0.5).softmax(-1)
-        return self.proj((a @ v).transpose(1, 2).reshape(b, n, c))
-
-
-class Block(nn.Module):
-    def __init__(self, dim, heads):
-        super().__init__()
-        self.norm1, self.attn = nn.LayerNorm(dim, eps=1e-6), Attention(dim, heads)
-        self.norm2 = nn.LayerNorm(dim, eps=1e-6)
-        self.mlp = nn.Sequential(nn.Linear(dim, 4 * dim), nn.GELU(), nn.Linear(4 * dim, dim))
-
-    def forward(self, x):
-        x = x + self.attn(self.norm1(x))
-        return x + self.mlp(self.norm2(x))
+def _bench_step_module():
+    """The ViT and iBOT head are defined once, in the `ibot bench step` reference script; imported from there by path
+    (this script runs from a checkout of the repository, as scripts/gpu-check.sh does)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ibot", "src", "main", "resources", "org",
+                        "ibot4j", "cli", "bench_step_torch.py")
+    spec = importlib.util.spec_from_file_location("bench_step_torch", os.path.normpath(path))
+    module = importlib.util.module_from_spec(spec)
+    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ among the jar's resources
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = saved
+    return module
 
 
-class ViT(nn.Module):
-    def __init__(self, dim=384, depth=12, heads=6, patch=16, img=224):
-        super().__init__()
-        self.patch_embed = nn.Conv2d(3, dim, patch, patch)
-        self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
-        self.pos_embed = nn.Parameter(torch.randn(1, 1 + (img // patch) ** 2, dim) * 0.02)
-        self.masked_embed = nn.Parameter(torch.zeros(1, dim))
-        self.blocks = nn.ModuleList([Block(dim, heads) for _ in range(depth)])
-        self.norm = nn.LayerNorm(dim, eps=1e-6)
-
-    def pos(self, n):
-        if n == self.pos_embed.shape[1] - 1:
-            return self.pos_embed
-        s, g = int((self.pos_embed.shape[1] - 1) ** 0.5), int(n ** 0.5)
-        p = self.pos_embed[:, 1:].reshape(1, s, s, -1).permute(0, 3, 1, 2)
-        p = F.interpolate(p, scale_factor=((g + 0.1) / s, (g + 0.1) / s), mode="bicubic")
-        return torch.cat([self.pos_embed[:, :1], p.permute(0, 2, 3, 1).flatten(1, 2)], 1)
-
-    def forward(self, x, mask=None):
-        x = self.patch_embed(x)
-        if mask is not None:
-            x = torch.where(mask.unsqueeze(1), self.masked_embed.to(x.dtype).reshape(1, -1, 1, 1), x)
-        x = x.flatten(2).transpose(1, 2)
-        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1).to(x.dtype), x], 1)
-        x = x + self.pos(x.shape[1] - 1)
-        for b in self.blocks:
-            x = b(x)
-        return self.norm(x)
-
-
-class Head(nn.Module):
-    def __init__(self, dim, out_dim, hidden=2048, bottleneck=256):
-        super().__init__()
-        self.mlp = nn.Sequential(nn.Linear(dim, hidden), nn.GELU(), nn.Linear(hidden, hidden), nn.GELU(),
-                                 nn.Linear(hidden, bottleneck))
-        self.last_layer = nn.utils.weight_norm(nn.Linear(bottleneck, out_dim, bias=False))
-        self.last_layer.weight_g.data.fill_(1)
-        self.last_layer.weight_g.requires_grad = False
-
-    def forward(self, x):
-        return self.last_layer(F.normalize(self.mlp(x), dim=-1, p=2))
+_model = _bench_step_module()
+ViT, Head = _model.ViT, _model.Head
 
 
 def gemm_tflops(dev, m, n, k, dtype, reps=20):

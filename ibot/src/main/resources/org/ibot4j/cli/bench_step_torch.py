@@ -4,6 +4,7 @@
 ViT (DINO/iBOT structure) student + EMA teacher, iBOT head with a shared weight-normed last layer, the iBOT loss
 (CLS cross-view distillation + masked-patch self-distillation with centers), AdamW, per-parameter clipping, EMA.
 Prints one line: `torch_step_ms=<median ms> threads=<n> torch=<version> peak_rss_mb=<MB>`.
+The model classes (ViT, Head) are also the model of tools/gpu_step_torch.py, which imports them from here.
 """
 import argparse
 import copy
@@ -65,7 +66,7 @@ class ViT(nn.Module):
         if mask is not None:
             x = torch.where(mask.unsqueeze(1), self.masked_embed.to(x.dtype).reshape(1, -1, 1, 1), x)
         x = x.flatten(2).transpose(1, 2)
-        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1), x], 1)
+        x = torch.cat([self.cls_token.expand(x.shape[0], -1, -1).to(x.dtype), x], 1)  # x is bf16 under autocast
         x = x + self.pos(x.shape[1] - 1)
         for b in self.blocks:
             x = b(x)
