@@ -6,41 +6,24 @@ iBOT head with a shared weight-normed last layer (out_dim 8192), 2 global 224-px
 loss = CLS cross-view distillation + masked-patch self-distillation with centers, AdamW, per-parameter
 gradient clipping at 3.0, teacher EMA and center updates. Modes: fp32 (TF32 off), tf32 (TF32 matmuls),
 bf16 (autocast to bfloat16 for GEMMs/attention, fp32 master weights).
-The ViT and head are those of ibot/src/main/resources/org/ibot4j/cli/bench_step_torch.py (imported by path, so
-run this from a checkout of the repository).
+The ViT, head and loss are those of ibot/src/main/resources/org/ibot4j/cli/bench_step_torch.py (imported through
+tools/reference_models.py, so run this script from a checkout of the repository, as scripts/gpu-check.sh does).
 
 Prints `key=value` lines: torch_gemm_tflops ... and
 `torch_step mode=.. batch=.. step_ms=.. images_per_s=.. peak_mem_mib=..`.
 """
 import argparse
 import copy
-import importlib.util
-import os
 import statistics
-import sys
 import time
 
 import torch
-import torch.nn.functional as F
+
+from reference_models import load
 
 
-def _bench_step_module():
-    """The ViT and iBOT head are defined once, in the `ibot bench step` reference script; imported from there by path
-    (this script runs from a checkout of the repository, as scripts/gpu-check.sh does)."""
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "ibot", "src", "main", "resources", "org",
-                        "ibot4j", "cli", "bench_step_torch.py")
-    spec = importlib.util.spec_from_file_location("bench_step_torch", os.path.normpath(path))
-    module = importlib.util.module_from_spec(spec)
-    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ among the jar's resources
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = saved
-    return module
-
-
-_model = _bench_step_module()
-ViT, Head = _model.ViT, _model.Head
+_model = load("bench_step_torch.py")  # the one copy of the model and loss, shared with `ibot bench step`
+ViT, Head, ibot_loss = _model.ViT, _model.Head, _model.ibot_loss
 
 
 def gemm_tflops(dev, m, n, k, dtype, reps=20):
@@ -80,21 +63,7 @@ def step_fn(args, dev):
                 t_out = th(tb(glob)).float()
             s_out = sh(sb(glob, masks)).float()
             s_loc = sh(sb(loc)[:, 0]).float()
-        t_cls = F.softmax((t_out[:, 0] - center) / 0.04, -1).chunk(2)
-        t_patch = F.softmax((t_out[:, 1:] - center2) / 0.04, -1).chunk(2)
-        s_cls = (torch.cat([s_out[:, 0], s_loc]) / 0.1).chunk(2 + L)
-        s_patch = (s_out[:, 1:] / 0.1).chunk(2)
-        m = masks.flatten(1).float().chunk(2)
-        loss, n = 0, 0
-        for q in range(2):
-            for v in range(len(s_cls)):
-                if v == q:
-                    l2 = torch.sum(-t_patch[q] * F.log_softmax(s_patch[v], -1), -1)
-                    loss = loss + ((l2 * m[v]).sum(-1) / m[v].sum(-1).clamp(min=1.0)).mean()
-                else:
-                    loss = loss + torch.sum(-t_cls[q] * F.log_softmax(s_cls[v], -1), -1).mean()
-                n += 1
-        loss = loss / n
+        loss = ibot_loss(t_out, s_out, s_loc, masks, center, center2, L)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         for p in params:

@@ -14,15 +14,15 @@ checkpoint.pth: {"teacher": {"backbone.<key>": ...}} as torch.save writes it (in
 Deterministic: every case reseeds torch with a CRC of its name and runs single-threaded.
 Usage: /usr/bin/python3 tools/make_swin_fixtures.py
 """
-import importlib.util
 import json
 import os
 import shutil
-import sys
 import zlib
 
 import numpy as np
 import torch
+
+from reference_models import load
 
 REPO = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 ROOT = os.path.join(REPO, "ibot", "src", "test", "resources", "fixtures", "swin")
@@ -31,20 +31,7 @@ FORMAT = "ibot4j-torch-v1"
 
 # ------------------------------------------------------------------------------------------ the model (spec 4.2)
 
-def _bench_swin_module():
-    """The spec-4.2 Swin is defined once, in the `ibot bench swin` reference script; imported from there by path."""
-    path = os.path.join(REPO, "ibot", "src", "main", "resources", "org", "ibot4j", "cli", "bench_swin_torch.py")
-    spec = importlib.util.spec_from_file_location("bench_swin_torch", path)
-    module = importlib.util.module_from_spec(spec)
-    saved, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ among the jar's resources
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = saved
-    return module
-
-
-_swin = _bench_swin_module()
+_swin = load("bench_swin_torch.py")  # the one copy of the model, shared with `ibot bench swin`
 Swin, rel_index = _swin.Swin, _swin.rel_index
 
 

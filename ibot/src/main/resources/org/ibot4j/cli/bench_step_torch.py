@@ -4,7 +4,7 @@
 ViT (DINO/iBOT structure) student + EMA teacher, iBOT head with a shared weight-normed last layer, the iBOT loss
 (CLS cross-view distillation + masked-patch self-distillation with centers), AdamW, per-parameter clipping, EMA.
 Prints one line: `torch_step_ms=<median ms> threads=<n> torch=<version> peak_rss_mb=<MB>`.
-The model classes (ViT, Head) are also the model of tools/gpu_step_torch.py, which imports them from here.
+The model classes (ViT, Head) and ibot_loss are also those of tools/gpu_step_torch.py, which imports them from here.
 """
 import argparse
 import copy
@@ -86,6 +86,27 @@ class Head(nn.Module):
         return self.last_layer(F.normalize(self.mlp(x), dim=-1, p=2))
 
 
+def ibot_loss(t_out, s_out, s_loc, masks, center, center2, local_crops):
+    """The iBOT loss of one step: teacher outputs [2B, 1+P, K] of the global crops, student outputs of the global crops
+    (masked) [2B, 1+P, K] and the local crops' CLS [L*B, K]; masks [2B, h, w]; CLS and patch centers. Mean over the
+    CLS cross-view terms and the masked-patch terms (teacher temperature 0.04, student 0.1)."""
+    t_cls = F.softmax((t_out[:, 0] - center) / 0.04, -1).chunk(2)
+    t_patch = F.softmax((t_out[:, 1:] - center2) / 0.04, -1).chunk(2)
+    s_cls = (torch.cat([s_out[:, 0], s_loc]) / 0.1).chunk(2 + local_crops)
+    s_patch = (s_out[:, 1:] / 0.1).chunk(2)
+    m = masks.flatten(1).float().chunk(2)
+    loss, n = 0, 0
+    for q in range(2):
+        for v in range(len(s_cls)):
+            if v == q:
+                l2 = torch.sum(-t_patch[q] * F.log_softmax(s_patch[v], -1), -1)
+                loss = loss + ((l2 * m[v]).sum(-1) / m[v].sum(-1).clamp(min=1.0)).mean()
+            else:
+                loss = loss + torch.sum(-t_cls[q] * F.log_softmax(s_cls[v], -1), -1).mean()
+            n += 1
+    return loss / n
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=2)
@@ -115,21 +136,7 @@ def main():
             t_out = th(tb(glob))
         s_out = sh(sb(glob, masks))
         s_loc = sh(sb(loc)[:, 0])
-        t_cls = F.softmax((t_out[:, 0] - center) / 0.04, -1).chunk(2)
-        t_patch = F.softmax((t_out[:, 1:] - center2) / 0.04, -1).chunk(2)
-        s_cls = (torch.cat([s_out[:, 0], s_loc]) / 0.1).chunk(2 + args.local_crops)
-        s_patch = (s_out[:, 1:] / 0.1).chunk(2)
-        m = masks.flatten(1).float().chunk(2)
-        loss, n = 0, 0
-        for q in range(2):
-            for v in range(len(s_cls)):
-                if v == q:
-                    l2 = torch.sum(-t_patch[q] * F.log_softmax(s_patch[v], -1), -1)
-                    loss = loss + ((l2 * m[v]).sum(-1) / m[v].sum(-1).clamp(min=1.0)).mean()
-                else:
-                    loss = loss + torch.sum(-t_cls[q] * F.log_softmax(s_cls[v], -1), -1).mean()
-                n += 1
-        loss = loss / n
+        loss = ibot_loss(t_out, s_out, s_loc, masks, center, center2, args.local_crops)
         opt.zero_grad()
         loss.backward()
         for p in params:
