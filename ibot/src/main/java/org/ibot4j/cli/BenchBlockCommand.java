@@ -3,8 +3,6 @@ package org.ibot4j.cli;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.nn.Block;
 import org.ibot4j.runtime.nn.Parameter;
@@ -34,13 +32,7 @@ final class BenchBlockCommand implements Callable<Integer> {
         String torch = timeTorch(threads);
         StringBuilder line = new StringBuilder(String.format("block dim=%d heads=%d batch=%d tokens=%d threads=%d ours=%.1f ms",
                 dim, heads, batch, tokens, threads, ours));
-        Matcher m = Pattern.compile("torch_block_ms=([0-9.]+)").matcher(torch == null ? "" : torch);
-        if (m.find()) {
-            double t = Double.parseDouble(m.group(1));
-            line.append(String.format(" torch=%.1f ms speedup=%.2f", t, t / ours));
-        } else {
-            line.append(" torch=n/a (").append(torch == null ? "no python3 with torch" : torch.trim()).append(')');
-        }
+        line.append(PythonReference.comparison(torch, "torch_block_ms", ours));
         System.out.println("# " + Backends.current().name());
         System.out.println(line);
         return 0;

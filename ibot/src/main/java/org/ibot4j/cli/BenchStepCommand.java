@@ -49,7 +49,7 @@ final class BenchStepCommand implements Callable<Integer> {
             double t = Double.parseDouble(m.group(1));
             line.append(String.format(" torch=%.0f ms (peak RSS %s MB) speedup=%.2f", t, m.group(2), t / ours));
         } else {
-            line.append(" torch=n/a (").append(torch == null ? "no python3 with torch" : torch.trim()).append(')');
+            line.append(PythonReference.unavailable(torch));
         }
         System.out.println(line);
         return 0;

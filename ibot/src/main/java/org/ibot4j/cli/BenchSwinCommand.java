@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.ibot4j.model.SwinConfig;
 import org.ibot4j.model.SwinTransformer;
 import org.ibot4j.runtime.backend.Backends;
@@ -40,13 +38,7 @@ final class BenchSwinCommand implements Callable<Integer> {
         String torch = timeTorch(threads);
         StringBuilder line = new StringBuilder(String.format("swin dim=%d depths=%s heads=%s window=%d img=%d batch=%d params=%d threads=%d ours=%.1f ms",
                 dim, depths, heads, window, img, batch, config.parameterCount(), threads, ours));
-        Matcher m = Pattern.compile("torch_swin_ms=([0-9.]+)").matcher(torch == null ? "" : torch);
-        if (m.find()) {
-            double t = Double.parseDouble(m.group(1));
-            line.append(String.format(" torch=%.1f ms speedup=%.2f", t, t / ours));
-        } else {
-            line.append(" torch=n/a (").append(torch == null ? "no python3 with torch" : torch.trim()).append(')');
-        }
+        line.append(PythonReference.comparison(torch, "torch_swin_ms", ours));
         System.out.println("# " + Backends.current().name());
         System.out.println(line);
         return 0;

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Runs one of the PyTorch reference scripts bundled in the jar, for benchmarks that compare in one run. */
 final class PythonReference {
@@ -33,5 +35,21 @@ final class PythonReference {
         } finally {
             Files.deleteIfExists(file);
         }
+    }
+
+    /**
+     * The comparison a benchmark line ends with: {@code torch=<ms> ms speedup=<torch/ours>} from the script's
+     * {@code <key>=<ms>} figure, else {@link #unavailable(String)}.
+     */
+    static String comparison(String torch, String key, double oursMs) {
+        Matcher m = Pattern.compile(Pattern.quote(key) + "=([0-9.]+)").matcher(torch == null ? "" : torch);
+        if (!m.find()) return unavailable(torch);
+        double t = Double.parseDouble(m.group(1));
+        return String.format(" torch=%.1f ms speedup=%.2f", t, t / oursMs);
+    }
+
+    /** Why a benchmark line has no PyTorch figure: {@link #run}'s reason, or no python3 with torch when it gave none. */
+    static String unavailable(String torch) {
+        return " torch=n/a (" + (torch == null ? "no python3 with torch" : torch.trim()) + ")";
     }
 }
