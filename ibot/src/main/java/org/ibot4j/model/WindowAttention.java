@@ -5,13 +5,14 @@ import org.ibot4j.runtime.nn.Linear;
 import org.ibot4j.runtime.nn.Module;
 import org.ibot4j.runtime.nn.Parameter;
 import org.ibot4j.runtime.random.Rng;
+import org.ibot4j.runtime.tensor.DType;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
  * Window multi-head self-attention with a relative position bias (spec 4.2): {@code qkv = Linear(c, 3c)},
  * {@code A = softmax(q·dh^-0.5·kᵀ + bias (+ shift mask))}, {@code proj(A·v)}. State: {@code
  * relative_position_bias_table [(2w−1)², heads]} (a parameter, trunc-normal 0.02), {@code relative_position_index
- * [w², w²]} (a constant persistent buffer, so never trained or averaged), {@code qkv.*}, {@code proj.*}.
+ * [w², w²]} (a constant persistent buffer, so never trained or averaged; saved as int64), {@code qkv.*}, {@code proj.*}.
  * The bias is gathered from the table through {@code indexSelect}, whose backward scatter-adds into the table;
  * the probabilities come from the fused {@link WindowAttentionProbs}.
  */
@@ -37,7 +38,8 @@ public final class WindowAttention extends Module {
         this.index = SwinWindows.relativePositionIndex(window);
         float[] idx = new float[index.length];
         for (int i = 0; i < idx.length; i++) idx[i] = index[i];
-        registerBuffer("relative_position_index", Tensor.of(idx, window * window, window * window));
+        // int64 in checkpoints, as PyTorch keeps it (spec 8.3); float32 in memory like every tensor here
+        registerBuffer("relative_position_index", Tensor.of(idx, window * window, window * window).withSavedDType(DType.I64));
         this.qkv = registerModule("qkv", new Linear(dim, 3 * dim, qkvBias, rng));
         this.proj = registerModule("proj", new Linear(dim, dim, true, rng));
     }

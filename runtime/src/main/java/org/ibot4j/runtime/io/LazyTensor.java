@@ -1,6 +1,7 @@
 package org.ibot4j.runtime.io;
 
 import java.util.Arrays;
+import org.ibot4j.runtime.tensor.DType;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
@@ -77,11 +78,14 @@ public final class LazyTensor {
         }
     }
 
-    /** The values as a fresh contiguous float32 tensor. */
+    /**
+     * The values as a fresh contiguous float32 tensor (whose {@link Tensor#savedDType()} is I64 when the stored
+     * type is int64, so it is saved again as it was).
+     */
     public Tensor read() {
         Tensor t = Tensor.zeros(shape);
         readInto(t);
-        return t;
+        return storage.type() == ElementType.I64 ? t.withSavedDType(DType.I64) : t;
     }
 
     private static boolean isContiguous(Shape shape, int[] strides) {

@@ -22,7 +22,8 @@ import org.ibot4j.runtime.tensor.Tensor;
  * {@code String}, int keys become {@code Long}); list → mutable {@code List}; tuple and {@code torch.Size} →
  * unmodifiable {@code List}; int → {@code Long} (or {@code BigInteger} beyond 64 bits); float → {@code Double};
  * str → {@code String}; bool → {@code Boolean}; None → null; bytes → {@code byte[]}; set → {@code Set};
- * tensor / Parameter → {@link Tensor} (a view with the saved offset and strides over a shared float32 storage);
+ * tensor / Parameter → {@link Tensor} (a view with the saved offset and strides over a shared float32 storage;
+ * one read from an int64 storage has {@link Tensor#savedDType()} I64, so {@link PthWriter} saves it as int64 again);
  * allow-listed plain classes such as argparse {@code Namespace} → {@link PickledObject}. Any other global is
  * refused by name: no code from the file is ever run.
  */

@@ -18,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.ibot4j.runtime.tensor.DType;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
@@ -25,7 +26,8 @@ import org.ibot4j.runtime.tensor.Tensor;
  * The safetensors format: an 8-byte little-endian header length, a JSON header mapping each tensor name to
  * {@code {dtype, shape, data_offsets}} (plus an optional {@code __metadata__} map of strings), then the raw
  * little-endian data. Reading maps the file and converts F32/F16/BF16/F64/I64 (and I32/I16/I8/U8/BOOL) to
- * float32 (eagerly with {@link #load}, on demand with {@link #open}); writing stores F32.
+ * float32 (eagerly with {@link #load}, on demand with {@link #open}; an I64 tensor read is marked to be
+ * saved as I64 again); writing stores F32, or I64 for a tensor whose {@link Tensor#savedDType()} is I64.
  */
 public final class SafeTensors {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -175,22 +177,28 @@ public final class SafeTensors {
         };
     }
 
-    /** Writes {@code tensors} as F32 (in map order) with {@code metadata}, atomically. */
+    /**
+     * Writes {@code tensors} (in map order) with {@code metadata}, atomically: each as F32, or as I64 when its
+     * {@link Tensor#savedDType()} is I64 (whole-number values, checked before the file is touched).
+     */
     public static void save(Path path, Map<String, Tensor> tensors, Map<String, String> metadata) throws IOException {
         ObjectNode header = JSON.createObjectNode();
         if (metadata != null && !metadata.isEmpty()) {
             ObjectNode m = header.putObject("__metadata__");
             metadata.forEach(m::put);
         }
+        Map<String, long[]> longs = new LinkedHashMap<>();
         long off = 0;
         for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
             if (e.getKey().equals("__metadata__")) throw new IOException(path + ": '__metadata__' cannot name a tensor");
             Tensor t = e.getValue();
+            boolean int64 = t.savedDType() == DType.I64;
+            if (int64) longs.put(e.getKey(), Int64Values.of(t, "'" + e.getKey() + "' of " + path));
             ObjectNode info = header.putObject(e.getKey());
-            info.put("dtype", "F32");
+            info.put("dtype", int64 ? "I64" : "F32");
             ArrayNode shape = info.putArray("shape");
             for (int d : t.dims()) shape.add(d);
-            long end = off + 4L * t.size();
+            long end = off + (int64 ? 8L : 4L) * t.size();
             info.putArray("data_offsets").add(off).add(end);
             off = end;
         }
@@ -200,8 +208,11 @@ public final class SafeTensors {
             out.u64(padded);
             out.bytes(h);
             for (int i = h.length; i < padded; i++) out.u8(' ');
-            for (Tensor t : tensors.values()) {
-                if (t.isContiguous()) out.floats(t.array(), t.offset(), t.size());
+            for (Map.Entry<String, Tensor> e : tensors.entrySet()) {
+                Tensor t = e.getValue();
+                long[] l = longs.get(e.getKey());
+                if (l != null) out.longs(l);
+                else if (t.isContiguous()) out.floats(t.array(), t.offset(), t.size());
                 else { float[] v = t.toArray(); out.floats(v, 0, v.length); }
             }
         });

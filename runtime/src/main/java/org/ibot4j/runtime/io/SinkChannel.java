@@ -53,6 +53,34 @@ final class SinkChannel {
         }
     }
 
+    /** Writes int64 values little-endian. */
+    void longs(long[] v) throws IOException {
+        for (int off = 0, len = v.length; len > 0; ) {
+            room(8);
+            int n = Math.min(len, buf.remaining() / 8);
+            buf.asLongBuffer().put(v, off, n);
+            buf.position(buf.position() + 8 * n);
+            off += n;
+            len -= n;
+        }
+    }
+
+    /** CRC-32 of int64 values as {@link #longs} would write them. */
+    static long crcOfLongs(long[] v) {
+        CRC32 crc = new CRC32();
+        ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+        for (int off = 0, len = v.length; len > 0; ) {
+            int n = Math.min(len, b.capacity() / 8);
+            b.clear();
+            b.asLongBuffer().put(v, off, n);
+            b.limit(8 * n);
+            crc.update(b);
+            off += n;
+            len -= n;
+        }
+        return crc.getValue();
+    }
+
     /** CRC-32 of float32 values as {@link #floats} would write them. */
     static long crcOfFloats(float[] v, int off, int len) {
         CRC32 crc = new CRC32();

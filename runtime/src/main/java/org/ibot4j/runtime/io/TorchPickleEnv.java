@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.nio.charset.StandardCharsets;
+import org.ibot4j.runtime.tensor.DType;
 import org.ibot4j.runtime.tensor.HeapStorage;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -173,7 +174,8 @@ final class TorchPickleEnv implements Unpickler.Env {
             throw new IOException(where() + ": tensor view (offset " + off + ", sizes " + java.util.Arrays.toString(dims)
                     + ", strides " + java.util.Arrays.toString(strides) + ") reaches outside storage '" + s.key() + "' of " + length + " elements");
         if (lazy) return new LazyTensor(s.stored(), empty ? 0 : off, dims, strides);
-        return Tensor.view(s.storage(), empty ? 0 : (int) off, Shape.of(dims), strides);
+        Tensor t = Tensor.view(s.storage(), empty ? 0 : (int) off, Shape.of(dims), strides);
+        return s.stored().type() == ElementType.I64 ? t.withSavedDType(DType.I64) : t; // saved again as int64
     }
 
     private Object tensorArg(Object o) throws IOException {

@@ -8,16 +8,38 @@ import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ibot4j.runtime.tensor.DType;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
  * Pickles plain values and tensors as {@code torch.save} does (protocol 2): each tensor becomes
- * {@code torch._utils._rebuild_tensor_v2} over a {@code torch.FloatStorage} persistent id whose contiguous
- * float32 data the caller writes to {@code data/<key>}.
+ * {@code torch._utils._rebuild_tensor_v2} over a {@code torch.FloatStorage} persistent id (a
+ * {@code torch.LongStorage} for a tensor whose {@link Tensor#savedDType()} is I64) whose contiguous data the
+ * caller writes to {@code data/<key>}.
  */
 final class TorchPickler {
     /** One storage to write: the contiguous values of a tensor. */
-    record StorageOut(String key, float[] data, int offset, int length) {}
+    sealed interface StorageOut {
+        String key();
+
+        /** Number of elements. */
+        int length();
+
+        /** PyTorch's storage class name in the {@code torch} module. */
+        String torchClass();
+    }
+
+    /** float32 values {@code data[offset .. offset+length)}. */
+    record FloatsOut(String key, float[] data, int offset, int length) implements StorageOut {
+        @Override public String torchClass() { return "FloatStorage"; }
+    }
+
+    /** int64 values. */
+    record LongsOut(String key, long[] data) implements StorageOut {
+        @Override public int length() { return data.length; }
+
+        @Override public String torchClass() { return "LongStorage"; }
+    }
 
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final List<StorageOut> storages = new ArrayList<>();
@@ -49,7 +71,7 @@ final class TorchPickler {
             case Float f -> real(f);
             case String s -> string(s);
             case byte[] b -> { op('B'); u32(b.length); out.write(b); }
-            case Tensor t -> tensor(t);
+            case Tensor t -> tensor(t, where);
             case Map<?, ?> m -> {
                 op('}');
                 if (m.isEmpty()) return;
@@ -78,11 +100,13 @@ final class TorchPickler {
         }
     }
 
-    private void tensor(Tensor t) throws IOException {
+    private void tensor(Tensor t, String where) throws IOException {
         StorageOut s = seen.get(t);
         if (s == null) {
-            s = t.isContiguous() ? new StorageOut(Integer.toString(storages.size()), t.array(), t.offset(), t.size())
-                    : new StorageOut(Integer.toString(storages.size()), t.toArray(), 0, t.size());
+            String key = Integer.toString(storages.size());
+            if (t.savedDType() == DType.I64) s = new LongsOut(key, Int64Values.of(t, "at " + where));
+            else s = t.isContiguous() ? new FloatsOut(key, t.array(), t.offset(), t.size())
+                    : new FloatsOut(key, t.toArray(), 0, t.size());
             storages.add(s);
             seen.put(t, s);
         }
@@ -90,7 +114,7 @@ final class TorchPickler {
         op('(');
         op('(');
         string("storage");
-        global("torch", "FloatStorage");
+        global("torch", s.torchClass());
         string(s.key());
         string("cpu");
         integer(s.length());

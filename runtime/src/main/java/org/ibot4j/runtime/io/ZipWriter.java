@@ -34,6 +34,12 @@ final class ZipWriter {
         out.floats(v, off, len);
     }
 
+    /** An entry holding int64 values, little-endian. */
+    void addLongs(String name, long[] v) throws IOException {
+        header(name, SinkChannel.crcOfLongs(v), 8L * v.length);
+        out.longs(v);
+    }
+
     private void header(String name, long crc, long size) throws IOException {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         long offset = out.position();

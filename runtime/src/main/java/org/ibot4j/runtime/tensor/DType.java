@@ -2,10 +2,11 @@ package org.ibot4j.runtime.tensor;
 
 /**
  * Element types. Compute is float32; F16/BF16 exist so that storage (checkpoints, the GPU path) can hold
- * them and convert on load. Only F32 storage is implemented today.
+ * them and convert on load. Only F32 storage is implemented today. I64 is a file type only: the type a
+ * tensor of integer values (an index buffer) is saved as in checkpoints, see {@link Tensor#savedDType()}.
  */
 public enum DType {
-    F32(4), F16(2), BF16(2);
+    F32(4), F16(2), BF16(2), I64(8);
 
     private final int bytes;
 

@@ -28,6 +28,7 @@ public final class Tensor {
     private boolean retainGrad;
     private Tensor grad;
     private Node gradFn;
+    private DType savedDType = DType.F32; // set only by withSavedDType, on a fresh view
 
     private Tensor(Storage storage, int offset, Shape shape, int[] strides) {
         this.storage = storage;
@@ -177,6 +178,28 @@ public final class Tensor {
         }
     }
 
+    // ---------------------------------------------------------------- file type
+
+    /**
+     * The element type this tensor takes in a checkpoint written by {@code PthWriter} or {@code SafeTensors}:
+     * {@link DType#F32} unless made by {@link #withSavedDType} (e.g. an int64 index buffer, as PyTorch keeps
+     * it) or read from an int64 storage. In memory the values are float32 either way; the result of an op or
+     * a view is F32 again (only {@link #detach()} keeps it).
+     */
+    public DType savedDType() { return savedDType; }
+
+    /**
+     * The same values (shared storage, no autograd) marked to be saved as {@code type}: {@link DType#F32}, or
+     * {@link DType#I64} for integral values, which the writers check when saving.
+     */
+    public Tensor withSavedDType(DType type) {
+        if (type != DType.F32 && type != DType.I64)
+            throw new IllegalArgumentException("a tensor can be saved as F32 or I64, not " + type);
+        Tensor t = new Tensor(storage, offset, shape, strides);
+        t.savedDType = type;
+        return t;
+    }
+
     /** A dense copy with no autograd history. */
     public Tensor contiguousCopy() { return of(toArray(), shape); }
 
@@ -213,8 +236,12 @@ public final class Tensor {
 
     public boolean retainsGrad() { return retainGrad; }
 
-    /** Same values (shared storage), cut from the graph. */
-    public Tensor detach() { return new Tensor(storage, offset, shape, strides); }
+    /** Same values (shared storage, same {@link #savedDType()}), cut from the graph. */
+    public Tensor detach() {
+        Tensor t = new Tensor(storage, offset, shape, strides);
+        t.savedDType = savedDType;
+        return t;
+    }
 
     /** Called by the engine: sums {@code g} into {@link #grad()} (the first gradient is copied). */
     public void accumulateGrad(Tensor g) {
