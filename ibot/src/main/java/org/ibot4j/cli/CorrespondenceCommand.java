@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
                 "with the largest dot product; draw the --num_matches source patches with the highest head-averaged " +
                 "CLS attention of this same model (the reference used a separate DINO ViT-B/8 for that choice). " +
                 "Images are resized to SxS (--image_size, default 224; bilinear). " +
-                "--mode instance: image 2 is a seeded random resized crop (scale 0.4-1) + 50% flip of image 1; the " +
+                "--mode instance: image 2 is a seeded random resized crop (scale 0.4-1) + 50%% flip of image 1; the " +
                 "geometry is tracked and accuracy = fraction of overlapping patches matched within --eval_radius cells. " +
                 "Outputs in --output_dir: correspondence.png, correspondence.html, correspondence.json."})
 public final class CorrespondenceCommand implements Callable<Integer> {
