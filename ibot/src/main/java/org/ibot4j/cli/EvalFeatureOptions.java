@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ibot4j.data.EvalTransform;
+import org.ibot4j.eval.AugmentedFeatures;
 import org.ibot4j.eval.FeatureCache;
 import org.ibot4j.eval.Features;
 import org.ibot4j.model.Backbone;
@@ -18,8 +19,14 @@ import picocli.CommandLine.Option;
  * {@code @Mixin} next to {@link BackboneOptions} and {@link EvalDataOptions}.
  */
 public final class EvalFeatureOptions {
-    /** Train and val features, the number of classes, and what they are (for the results file). */
-    public record Loaded(FeatureCache.Pair features, int classes, Map<String, Object> info) {}
+    /**
+     * Train and val features, the number of classes, and what they are (for the results file); with train-time
+     * augmentation, {@code augmented} recomputes the training features of any epoch ({@code features().train()}
+     * is epoch 0's), else it is null.
+     */
+    public record Loaded(FeatureCache.Pair features, int classes, Map<String, Object> info, AugmentedFeatures augmented) {
+        public Loaded(FeatureCache.Pair features, int classes, Map<String, Object> info) { this(features, classes, info, null); }
+    }
 
     @Option(names = "--n_last_blocks", paramLabel = "N",
             description = "Concatenate the CLS tokens of the last N blocks (default: 1 for eval_knn; eval_linear: 4, or 1 for vit_base/vit_large).")
@@ -65,6 +72,18 @@ public final class EvalFeatureOptions {
      * {@code defaultMode} is the command's feature mode when the flags leave it open.
      */
     public Loaded load(BackboneOptions backbone, EvalDataOptions data, Features.Mode defaultMode, PrintWriter err, String cmd) throws IOException {
+        return load(backbone, data, defaultMode, err, cmd, false);
+    }
+
+    /**
+     * As {@link #load(BackboneOptions, EvalDataOptions, Features.Mode, PrintWriter, String)}; with
+     * {@code augmentTrain} the training features are those of {@link AugmentedFeatures} (seeded by {@code --seed}),
+     * epoch 0's computed here, which needs a backbone (no --pixels, --load_features or --dump_features).
+     */
+    public Loaded load(BackboneOptions backbone, EvalDataOptions data, Features.Mode defaultMode, PrintWriter err, String cmd,
+                       boolean augmentTrain) throws IOException {
+        if (augmentTrain && (pixels || loadFeatures != null || dumpFeatures != null))
+            throw new IllegalArgumentException("--train_augment recomputes backbone features every epoch: it cannot be combined with --pixels, --load_features or --dump_features");
         if (batchSize < 1) throw new IllegalArgumentException("--batch_size_per_gpu must be >= 1, got " + batchSize);
         if (randomInit && pixels) throw new IllegalArgumentException("--random_init and --pixels are two different baselines: pick one");
         Map<String, Object> info = new LinkedHashMap<>();
@@ -120,13 +139,18 @@ public final class EvalFeatureOptions {
         err.println(cmd + ": " + splits.description());
         err.flush();
         Features.Set train, val;
+        AugmentedFeatures augmented = null;
         if (model == null) {
             train = Features.pixels(splits.train(), splits.train().size(), tf, err, "train");
             val = Features.pixels(splits.val(), splits.val().size(), tf, err, "val");
         } else {
             err.println(cmd + ": " + model.describe() + ", " + size + " px crops, features: " + mode);
             err.flush();
-            train = Features.extract(model, mode, splits.train(), splits.train().size(), tf, batchSize, err, "train");
+            if (augmentTrain) {
+                augmented = new AugmentedFeatures(model, mode, splits.train(), splits.train().size(), size, batchSize, seed);
+                train = augmented.epoch(0, err);
+                info.put("train_augment", true);
+            } else train = Features.extract(model, mode, splits.train(), splits.train().size(), tf, batchSize, err, "train");
             val = Features.extract(model, mode, splits.val(), splits.val().size(), tf, batchSize, err, "val");
         }
         info.put("data", splits.description());
@@ -137,7 +161,7 @@ public final class EvalFeatureOptions {
             err.println(cmd + ": wrote features to " + dumpFeatures);
             err.flush();
         }
-        return finish(new Loaded(p, splits.train().numClasses(), info), t0);
+        return finish(new Loaded(p, splits.train().numClasses(), info, augmented), t0);
     }
 
     private static Loaded finish(Loaded l, long t0) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 import org.ibot4j.eval.Features;
 import org.ibot4j.eval.LinearProbe;
 import org.ibot4j.eval.LinearSweep;
@@ -29,12 +30,15 @@ import picocli.CommandLine.Spec;
         description = {"Linear probing of a frozen backbone (spec 9.3): 45 linear classifiers, one",
                 "per base LR in {1..9}x{1e-4,1e-3,1e-2,1e-1,1} (lr = base*B/256; --lr X trains",
                 "one), SGD with momentum 0.9 and a per-epoch cosine to 0, trained together on",
-                "features computed once. Reports the best val top-1/top-5 over LRs and epochs.",
+                "the same batches. Reports the best val top-1/top-5 over LRs and epochs.",
                 "Features: ViT-Tiny/Small and Swin: CLS (Swin: mean) tokens of the last 4",
                 "blocks; ViT-Base/Large: last CLS + mean patch token.",
-                "Unlike the reference, features come from the evaluation transform only: the",
-                "train-time RandomResizedCrop + flip augmentation (a backbone pass per image",
-                "and epoch) is not done on CPU.",
+                "By default train features come from the evaluation transform, computed once",
+                "(fast; unlike the reference). --train_augment does as the reference: every",
+                "epoch each train image is re-cropped (RandomResizedCrop S, scale 0.08-1,",
+                "bilinear) and flipped (p 0.5), seeded by --seed, and the frozen backbone",
+                "recomputes its features (a backbone pass per image and epoch). Val features",
+                "always come from the evaluation transform, computed once.",
                 "Writes OUTPUT_DIR/linear.pth (linear.weight, linear.bias), linear.json and",
                 "log.txt (one JSON line per epoch).",
                 ""})
@@ -62,6 +66,10 @@ public final class EvalLinearCommand implements Callable<Integer> {
     @Option(names = "--val_freq", defaultValue = "1", description = "Validate every N epochs, and after the last (default: ${DEFAULT-VALUE}).")
     int valFreq;
 
+    @Option(names = "--train_augment", description = "Reference train-time augmentation: RandomResizedCrop (scale 0.08-1, bilinear) + flip, "
+            + "train features recomputed by the backbone every epoch (slow; not with --pixels/--load_features/--dump_features).")
+    boolean trainAugment;
+
     @Option(names = "--output_dir", defaultValue = ".", paramLabel = "DIR", description = "Where to write linear.pth, linear.json and log.txt (default: ${DEFAULT-VALUE}).")
     Path outputDir;
 
@@ -73,7 +81,7 @@ public final class EvalLinearCommand implements Callable<Integer> {
         if (lr != null && (!(lr > 0) || lr.isInfinite())) throw new IllegalArgumentException("--lr must be > 0, got " + lr);
         LinearSweep.Config cfg = new LinearSweep.Config(lr != null ? new double[] {lr} : LinearSweep.defaultBaseLrs(), epochs,
                 features.batchSize(), momentum, weightDecay, valFreq, features.seed());
-        EvalFeatureOptions.Loaded f = features.load(backbone, data, LinearProbe.defaultMode(backbone.arch()), err, "eval_linear");
+        EvalFeatureOptions.Loaded f = features.load(backbone, data, LinearProbe.defaultMode(backbone.arch()), err, "eval_linear", trainAugment);
         Features.Set train = f.features().train(), val = f.features().val();
         err.println(String.format(Locale.ROOT, "eval_linear: %d classifier%s on %d-d features, %d classes, %d epochs, batch %d",
                 cfg.baseLrs().length, cfg.baseLrs().length == 1 ? "" : "s", train.dim(), f.classes(), epochs, cfg.batchSize()));
@@ -84,7 +92,8 @@ public final class EvalLinearCommand implements Callable<Integer> {
         double[] bestSoFar = {-1};
         IOException[] logFailure = {null};
         long t0 = System.nanoTime();
-        LinearSweep.Result r = LinearSweep.train(train, val, f.classes(), cfg, e -> {
+        IntFunction<Features.Set> trainForEpoch = f.augmented() == null ? e -> train : e -> f.augmented().epoch(e, err);
+        LinearSweep.Result r = LinearSweep.train(train, trainForEpoch, val, f.classes(), cfg, e -> {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("epoch", e.epoch());
             line.put("lr_factor", e.lrFactor());
@@ -128,7 +137,9 @@ public final class EvalLinearCommand implements Callable<Integer> {
         json.put("weight_decay", weightDecay);
         json.put("val_freq", valFreq);
         json.put("seed", features.seed());
-        json.put("augmentation", "none (features from the evaluation transform, computed once)");
+        json.put("augmentation", f.augmented() != null
+                ? "RandomResizedCrop(" + f.augmented().size() + ", scale (0.08, 1), bilinear) + horizontal flip 0.5, train features recomputed every epoch (seed " + features.seed() + ")"
+                : "none (features from the evaluation transform, computed once)");
         json.put("features", f.info());
         List<Map<String, Object>> sweep = new ArrayList<>();
         for (int i = 0; i < cfg.baseLrs().length; i++) {

@@ -59,6 +59,16 @@ public record RandomResizedCrop(int size, double scaleMin, double scaleMax) {
         return PilResize.resize(img.crop(b.left(), b.top(), b.width(), b.height()), size, size, PilResize.Filter.BICUBIC);
     }
 
+    /** The box cut out of {@code img} and resized to {@code size x size} with {@code filter}. */
+    public static RgbImage cropResize(RgbImage img, Box b, int size, PilResize.Filter filter) {
+        return PilResize.resize(img.crop(b.left(), b.top(), b.width(), b.height()), size, size, filter);
+    }
+
     /** Draws a box and returns the resized crop. */
     public RgbImage apply(RgbImage img, Rng rng) { return cropResize(img, params(img.width(), img.height(), rng), size); }
+
+    /** Draws a box and returns the crop resized with {@code filter} (the linear evaluation's is bilinear). */
+    public RgbImage apply(RgbImage img, Rng rng, PilResize.Filter filter) {
+        return cropResize(img, params(img.width(), img.height(), rng), size, filter);
+    }
 }

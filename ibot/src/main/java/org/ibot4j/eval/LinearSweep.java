@@ -2,6 +2,7 @@ package org.ibot4j.eval;
 
 import java.util.Arrays;
 import java.util.function.Consumer;
+import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 import org.ibot4j.runtime.ops.MatMul;
 import org.ibot4j.runtime.random.Rng;
@@ -83,6 +84,16 @@ public final class LinearSweep {
      * error); {@code log} (may be null) gets every epoch.
      */
     public static Result train(Features.Set train, Features.Set val, int classes, Config cfg, Consumer<EpochLog> log) {
+        return train(train, e -> train, val, classes, cfg, log);
+    }
+
+    /**
+     * As {@link #train(Features.Set, Features.Set, int, Config, Consumer)}, but epoch {@code e} (0-based) trains on
+     * {@code trainForEpoch.apply(e)} (the reference's augmented, recomputed features; {@code train} is epoch 0's
+     * and fixes the count, dim and labels every epoch must have).
+     */
+    public static Result train(Features.Set train, IntFunction<Features.Set> trainForEpoch, Features.Set val, int classes, Config cfg,
+                               Consumer<EpochLog> log) {
         int f = train.dim(), n = train.size(), nl = cfg.baseLrs().length;
         if (val.dim() != f) throw new IllegalArgumentException("train features have dim " + f + " but val features " + val.dim());
         if (n == 0 || val.size() == 0) throw new IllegalArgumentException("no features to train or validate on");
@@ -110,7 +121,9 @@ public final class LinearSweep {
         float[] xb = new float[cfg.batchSize() * f];
         double[] lrCol = new double[lc];
 
+        Features.Set epoch0 = train;
         for (int e = 0; e < cfg.epochs(); e++) {
+            if (e > 0) train = epochFeatures(epoch0, trainForEpoch, e);
             double factor = lrFactor(e, cfg.epochs());
             for (int j = 0; j < lc; j++) lrCol[j] = cfg.lr(j / classes) * factor;
             int[] perm = permutation(n, shuffle);
@@ -233,6 +246,15 @@ public final class LinearSweep {
         double[][] out = new double[2][nl];
         for (int l = 0; l < nl; l++) { out[0][l] = (double) c1[l] / m; out[1][l] = (double) c5[l] / m; }
         return out;
+    }
+
+    private static Features.Set epochFeatures(Features.Set first, IntFunction<Features.Set> trainForEpoch, int e) {
+        Features.Set t = trainForEpoch.apply(e);
+        if (t == first) return t;
+        if (t.size() != first.size() || t.dim() != first.dim() || !Arrays.equals(t.labels(), first.labels()))
+            throw new IllegalArgumentException("epoch " + (e + 1) + " train features (" + t.size() + " x " + t.dim()
+                    + ") do not match epoch 1's (" + first.size() + " x " + first.dim() + ", same labels)");
+        return t;
     }
 
     private static int[] permutation(int n, Rng rng) {

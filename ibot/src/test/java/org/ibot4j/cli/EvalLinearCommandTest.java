@@ -50,6 +50,7 @@ class EvalLinearCommandTest {
         double base = j.get("best_base_lr").asDouble();
         assertEquals(base * 4 / 256, j.get("best_lr").asDouble(), 1e-12);
         assertEquals(3072, j.get("features").get("feature_dim").asInt());
+        assertEquals("none (features from the evaluation transform, computed once)", j.get("augmentation").asText());
 
         List<String> log = Files.readAllLines(out.resolve("log.txt"));
         assertEquals(4, log.size());
@@ -99,6 +100,33 @@ class EvalLinearCommandTest {
                 "--image_size", "32", "--epochs", "1", "--n_last_blocks", "1", "--avgpool_patchtokens", "2", "--output_dir", out.toString()));
         assertEquals(0, r.code(), r.err());
         assertEquals(32, EvalKnnCommandTest.json(out.resolve("linear.json")).get("features").get("feature_dim").asInt(), "CLS + mean patch");
+    }
+
+    @Test void trainAugmentRecomputesFeaturesEveryEpochAndIsReproducible() throws IOException {
+        float[][] weightsOf = new float[2][];
+        double[] top1 = new double[2];
+        for (int run = 0; run < 2; run++) {
+            Path out = dir.resolve("lin-aug" + run);
+            var r = EmbedCommandTest.run(EvalKnnCommandTest.args("eval_linear", "--pretrained_weights", weights.toString(), "--data_path", data.toString(),
+                    "--image_size", "32", "--epochs", "2", "--lr", "0.5", "--batch_size_per_gpu", "4", "--seed", "3", "--train_augment",
+                    "--output_dir", out.toString()));
+            assertEquals(0, r.code(), r.err());
+            assertTrue(r.err().contains("features train (epoch 2)"), r.err());
+            JsonNode j = EvalKnnCommandTest.json(out.resolve("linear.json"));
+            assertTrue(j.get("augmentation").asText().startsWith("RandomResizedCrop(32, scale (0.08, 1), bilinear)"), j.get("augmentation").asText());
+            assertTrue(j.get("features").get("train_augment").asBoolean());
+            assertEquals(2, Files.readAllLines(out.resolve("log.txt")).size());
+            top1[run] = j.get("top1").asDouble();
+            try (PthArchive a = PthReader.open(out.resolve("linear.pth"))) {
+                weightsOf[run] = ((LazyTensor) ((Map<?, ?>) a.root()).get("linear.weight")).read().toArray();
+            }
+        }
+        assertEquals(top1[0], top1[1], 0);
+        assertArrayEquals(weightsOf[0], weightsOf[1], "a seeded augmented run is reproducible");
+
+        var r = EmbedCommandTest.run("eval_linear", "--pixels", "--train_augment", "--data_path", data.toString(), "--image_size", "32");
+        assertNotEquals(0, r.code());
+        assertTrue(r.err().contains("--train_augment recomputes backbone features"), r.err());
     }
 
     @Test void badSettingsFailByName() {
