@@ -40,7 +40,7 @@ public final class EvalDataOptions {
         Path dp = dataPath;
         Dataset train, val;
         String what;
-        if (Files.exists(dp.resolve("train-images-idx3-ubyte.gz"))) {
+        if (FashionMnist.holdsSplit(dp, true)) {
             train = FashionMnist.load(dp, true);
             val = FashionMnist.load(dp, false);
             what = "Fashion-MNIST in " + dp + " (train / test splits)";

@@ -209,7 +209,7 @@ public final class ExtractPatternsCommand implements Callable<Integer> {
     private Source open() throws IOException {
         Path dp = dataPath;
         if (!Files.exists(dp)) throw new NoSuchFileException(dp.toString(), null, "--data_path");
-        if (Files.isDirectory(dp) && Files.exists(dp.resolve("t10k-images-idx3-ubyte.gz"))) {
+        if (Files.isDirectory(dp) && FashionMnist.holdsSplit(dp, false)) {
             FashionMnist fm = FashionMnist.load(dp, false);
             int n = maxImages > 0 ? Math.min(maxImages, fm.size()) : fm.size();
             List<String> names = new ArrayList<>(n);

@@ -30,7 +30,7 @@ final class PretrainRun {
 
     static int run(TrainConfig cfg, PrintWriter out, PrintWriter err) throws IOException {
         Path dp = Path.of(cfg.dataPath());
-        boolean fmnist = Files.exists(dp.resolve("train-images-idx3-ubyte.gz"));
+        boolean fmnist = FashionMnist.holdsSplit(dp, true);
         Dataset train, test = null;
         if (fmnist) {
             train = FashionMnist.load(dp, true);

@@ -27,13 +27,18 @@ public final class FashionMnist implements Dataset {
         this.labels = labels;
     }
 
+    /** True when {@code dir} holds the images file of the training or test split (how a Fashion-MNIST folder is recognised). */
+    public static boolean holdsSplit(Path dir, boolean train) { return Files.exists(imagesFile(dir, train)); }
+
+    private static Path imagesFile(Path dir, boolean train) { return dir.resolve((train ? "train" : "t10k") + "-images-idx3-ubyte.gz"); }
+
     /** The training (60000) or test (10000) split from {@link #DEFAULT_DIR}. */
     public static FashionMnist load(boolean train) throws IOException { return load(DEFAULT_DIR, train); }
 
     /** The training or test split from {@code dir}; a clear error with the install hint when the files are missing. */
     public static FashionMnist load(Path dir, boolean train) throws IOException {
         String prefix = train ? "train" : "t10k";
-        Path images = dir.resolve(prefix + "-images-idx3-ubyte.gz"), labels = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
+        Path images = imagesFile(dir, train), labels = dir.resolve(prefix + "-labels-idx1-ubyte.gz");
         for (Path p : new Path[]{images, labels})
             if (!Files.isRegularFile(p))
                 throw new IOException("Fashion-MNIST file " + p + " not found; install it with: apt-get install dataset-fashion-mnist");
