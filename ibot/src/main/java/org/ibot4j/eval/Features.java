@@ -10,6 +10,7 @@ import org.ibot4j.data.RgbImage;
 import org.ibot4j.model.Backbone;
 import org.ibot4j.runtime.autograd.GradMode;
 import org.ibot4j.runtime.tensor.Tensor;
+import org.ibot4j.train.ProgressBar;
 
 /**
  * Frozen-backbone features of a labelled dataset for k-NN and linear evaluation (spec 9.2, 9.3): each image
@@ -197,11 +198,9 @@ public final class Features {
         }
 
         static String render(int done, int total, double seconds, String what) {
-            int width = 20, filled = total == 0 ? width : (int) ((long) width * done / total);
             double ips = seconds > 0 ? done / seconds : 0;
-            long eta = done > 0 ? Math.round(seconds / done * (total - done)) : 0;
-            return String.format(Locale.ROOT, "features %s [%s%s] %d/%d  %.1f img/s  ETA %d:%02d:%02d", what,
-                    "#".repeat(filled), ".".repeat(width - filled), done, total, ips, eta / 3600, (eta / 60) % 60, eta % 60);
+            return String.format(Locale.ROOT, "features %s %s %d/%d  %.1f img/s  ETA %s", what, ProgressBar.bar(done, total),
+                    done, total, ips, ProgressBar.hms(ProgressBar.eta(done, total, seconds)));
         }
     }
 }

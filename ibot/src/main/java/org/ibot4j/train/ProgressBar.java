@@ -38,14 +38,22 @@ public final class ProgressBar {
 
     /** The text of the bar after {@code done} steps in {@code seconds}. */
     public String render(int done, long images, double loss, double lr, double seconds) {
-        int width = 20, filled = steps == 0 ? width : (int) ((long) width * done / steps);
         double ips = seconds > 0 ? images / seconds : 0;
-        double eta = done > 0 ? seconds / done * (steps - done) : 0;
-        return String.format(Locale.ROOT, "Epoch %d/%d [%s%s] %d/%d  %.1f img/s  loss %.4f  lr %.3g  ETA %s",
-                epoch + 1, epochs, "#".repeat(filled), ".".repeat(width - filled), done, steps, ips, loss, lr, hms(eta));
+        return String.format(Locale.ROOT, "Epoch %d/%d %s %d/%d  %.1f img/s  loss %.4f  lr %.3g  ETA %s",
+                epoch + 1, epochs, bar(done, steps), done, steps, ips, loss, lr, hms(eta(done, steps, seconds)));
     }
 
-    static String hms(double seconds) {
+    /** The 20-character bracketed bar of {@code done} out of {@code total} ({@code [#####...............]}). */
+    public static String bar(int done, int total) {
+        int width = 20, filled = total == 0 ? width : (int) ((long) width * done / total);
+        return "[" + "#".repeat(filled) + ".".repeat(width - filled) + "]";
+    }
+
+    /** Seconds left at the pace so far ({@code done} of {@code total} in {@code seconds}); 0 before the first. */
+    public static double eta(int done, int total, double seconds) { return done > 0 ? seconds / done * (total - done) : 0; }
+
+    /** {@code h:mm:ss} of {@code seconds}, rounded. */
+    public static String hms(double seconds) {
         long s = Math.round(seconds);
         return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, (s / 60) % 60, s % 60);
     }
