@@ -20,7 +20,8 @@ LOCK=()
   -Dtest='CudaGpu*,CudaBackendGpu*,CudaAvailability*,DeviceSelection*' -Dsurefire.failIfNoSpecifiedTests=false \
   "-Dibot.jvm.flags=$FLAGS"
 skipped=$(grep -h -o 'skipped="[0-9]*"' native-bindings/target/surefire-reports/TEST-*CudaGpu*.xml \
-  runtime/target/surefire-reports/TEST-*CudaBackendGpu*.xml | grep -v '"0"' || true)
+  runtime/target/surefire-reports/TEST-*CudaBackendGpu*.xml runtime/target/surefire-reports/TEST-*CudaGpu*.xml | grep -v '"0"' || true)
 if [[ -n "$skipped" ]]; then echo "fake-cuda-check: GPU tests were skipped: the fakes did not load" >&2; exit 1; fi
-grep -h "Tests run" native-bindings/target/surefire-reports/*CudaGpu*.txt runtime/target/surefire-reports/*CudaBackendGpu*.txt
+grep -h "Tests run" native-bindings/target/surefire-reports/*CudaGpu*.txt runtime/target/surefire-reports/*CudaBackendGpu*.txt \
+  runtime/target/surefire-reports/*CudaGpu*.txt
 echo "fake-cuda-check: OK"

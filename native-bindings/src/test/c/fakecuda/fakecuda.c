@@ -46,6 +46,48 @@ int cuModuleGetFunction(void** f, void* m, const char* name) {
   if (!strstr((const char*) m, key)) return 500;
   *f = strdup(name); return 0; }
 int cuModuleUnload(void* m) { free(m); return 0; }
+// strided.cu's by-value geometry and the offsets of logical element i (row-major over dims) per operand.
+typedef struct { int rank, n, dims[8], sa[8], sb[8], sc[8], sy[8]; } ibot_geo;
+static void geo_offsets(const ibot_geo* g, long i, long* ia, long* ib, long* ic, long* iy) {
+  *ia = *ib = *ic = *iy = 0;
+  for (int d = g->rank - 1; d >= 0; d--) { long k = i % g->dims[d]; i /= g->dims[d];
+    *ia += k * g->sa[d]; *ib += k * g->sb[d]; *ic += k * g->sc[d]; *iy += k * g->sy[d]; } }
+static int geo_ok(const ibot_geo* g) {
+  if (g->rank < 0 || g->rank > 8 || g->n < 0) return 0;
+  long n = 1; for (int d = 0; d < g->rank; d++) n *= g->dims[d];
+  return n == g->n || (g->n == 0 && g->rank == 0); }  // an empty view packs rank 0, n 0
+// Null inputs an op does not use are never touched (the pointer is only dereferenced by the op that reads it).
+static int twin_map(unsigned gx, unsigned bx, void** params) {
+  int op = P(0, int); ibot_geo g = P(1, ibot_geo); float* a = P(2, float*); float* b = P(3, float*); float* c = P(4, float*);
+  float* y = P(5, float*); float p = P(6, float);
+  long want = ((long) g.n + 255) / 256; if (want > 65535L * 8) want = 65535L * 8;
+  if (!geo_ok(&g) || bx != 256 || (long) gx != want) { fprintf(stderr, "bad ibot_map launch\n"); return 1; }
+  for (long i = 0; i < g.n; i++) { long ia, ib, ic, iy; geo_offsets(&g, i, &ia, &ib, &ic, &iy); float r, v;
+    switch (op) {
+      case 0: r = a[ia]; break; case 1: r = p; break; case 2: r = a[ia] + p; break; case 3: r = a[ia] * p; break;
+      case 4: r = expf(a[ia]); break; case 5: r = logf(a[ia]); break; case 6: r = sqrtf(a[ia]); break;
+      case 7: r = tanhf(a[ia]); break; case 8: r = powf(a[ia], p); break; case 9: v = a[ia]; r = v > 0 ? v : 0; break;
+      case 10: r = a[ia] + b[ib]; break; case 11: r = a[ia] - b[ib]; break; case 12: r = a[ia] * b[ib]; break;
+      case 13: r = a[ia] / b[ib]; break; case 14: r = a[ia] != 0 ? b[ib] : c[ic]; break;
+      case 15: r = a[ia] > 0 ? b[ib] : 0; break; case 16: r = b[ib] != 0 ? p : a[ia]; break;
+      case 17: r = y[iy] + p * a[ia]; break; case 18: v = a[ia]; r = v * v; break;
+      case 19: v = a[ia]; r = isnan(v) ? v : fmaxf(v, p); break;
+      default: return 1; }
+    y[iy] = r; }
+  return 0; }
+// Sequential twin of ibot_reduce: the same results as the kernel's fixed tree (sums may differ in the last bit).
+static int twin_reduce(unsigned gx, unsigned bx, void** params) {
+  int op = P(0, int); ibot_geo kept = P(1, ibot_geo); ibot_geo red = P(2, ibot_geo); float* x = P(3, float*);
+  float* y = P(4, float*); int* arg = P(5, int*);
+  long want = kept.n < (1L << 20) ? kept.n : (1L << 20);
+  if (!geo_ok(&kept) || !geo_ok(&red) || bx != 256 || (op != 0 && op != 1) || (long) gx != want) { fprintf(stderr, "bad ibot_reduce launch\n"); return 1; }
+  for (long o = 0; o < kept.n; o++) { long xo, yo, u;
+    geo_offsets(&kept, o, &xo, &u, &u, &yo);
+    double s = 0; float best = -INFINITY; int bi = -1;
+    for (long r = 0; r < red.n; r++) { long ro, v1, v2, v3; geo_offsets(&red, r, &ro, &v1, &v2, &v3); float v = x[xo + ro];
+      s += v; if (bi < 0 || v > best || (isnan(v) && !isnan(best))) { best = v; bi = (int) r; } }
+    if (op == 0) y[yo] = (float) s; else { y[yo] = best; if (arg) arg[o] = bi; } }
+  return 0; }
 static float gelu(float v) { return 0.5f * v * (1 + erff(v / sqrtf(2))); }
 int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shmem, void* stream, void** params, void** extra) {
@@ -108,5 +150,7 @@ int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
       m[i] = mi; v[i] = vi; p[i] = pi + neg * mi / (sqrtf(vi) / bc2 + eps); } return 0; }
   if (!strcmp(k, "ibot_ema_update")) { float* t = P(0, float*); float* s = P(1, float*); int n = P(2, int); float mo = P(3, float);
     for (int i = 0; i < n; i++) t[i] = t[i] * mo + s[i] * (1 - mo); return 0; }
+  if (!strcmp(k, "ibot_map")) return twin_map(gx, bx, params);
+  if (!strcmp(k, "ibot_reduce")) return twin_reduce(gx, bx, params);
   fprintf(stderr, "fake cuLaunchKernel: no twin for %s\n", k); return 1;
 }

@@ -373,7 +373,9 @@ public final class CudaDriver {
 
     /**
      * Launches {@code fn} on {@code stream}. Each argument is passed by value in the order of the kernel's
-     * parameters: {@link Long} for device pointers and 64-bit integers, {@link Integer}, {@link Float}.
+     * parameters: {@link Long} for device pointers and 64-bit integers, {@link Integer}, {@link Float}, and
+     * {@code int[]} for a by-value struct of ints (its elements laid out contiguously in order, e.g. a kernel
+     * parameter {@code struct { int rank; int dims[8]; }} takes an {@code int[9]}); an {@code int[]} must not be empty.
      */
     public static void launch(MemorySegment fn, int gridX, int gridY, int gridZ, int blockX, int blockY, int blockZ,
                               int sharedBytes, MemorySegment stream, Object... args) {
@@ -384,8 +386,9 @@ public final class CudaDriver {
                     case Long l -> a.allocateFrom(JAVA_LONG, l);
                     case Integer n -> a.allocateFrom(JAVA_INT, n);
                     case Float f -> a.allocateFrom(JAVA_FLOAT, f);
+                    case int[] s when s.length > 0 -> a.allocateFrom(JAVA_INT, s);
                     case null, default -> throw new IllegalArgumentException(
-                            "kernel argument " + i + " must be Long, Integer or Float, got " + args[i]);
+                            "kernel argument " + i + " must be Long, Integer, Float or a non-empty int[], got " + args[i]);
                 };
                 params.setAtIndex(ADDRESS, i, v);
             }

@@ -22,7 +22,7 @@ import org.ibot4j.nativebind.cuda.PtxCache;
  */
 public final class CudaKernels {
     /** The kernel files, without the {@code .cu} suffix. */
-    public static final List<String> FILES = List.of("elementwise", "convert", "reduce", "softmax", "layernorm", "optim");
+    public static final List<String> FILES = List.of("elementwise", "convert", "reduce", "softmax", "layernorm", "optim", "strided");
 
     private static final String DIR = "/org/ibot4j/runtime/backend/cuda/kernels/";
     private static final Pattern ENTRY = Pattern.compile("extern\\s+\"C\"\\s+__global__\\s+void\\s+(\\w+)\\s*\\(");

@@ -69,9 +69,13 @@ class CudaKernelSourcesTest {
         assertTrue(CudaKernels.source("reduce").startsWith("// Shared prelude"));
     }
 
-    /** No orphan kernels: each is launched by the backend, whose every method CudaParity compares on a GPU. */
+    /**
+     * No orphan kernels: each is launched by the backend, whose every method CudaParity compares on a GPU, or by
+     * StridedKernels, which CudaGpuStridedTest compares.
+     */
     @Test void everyKernelIsLaunchedByTheBackend() throws Exception {
-        String backend = Files.readString(Path.of("src/main/java/org/ibot4j/runtime/backend/cuda/CudaBackend.java"));
+        String backend = Files.readString(Path.of("src/main/java/org/ibot4j/runtime/backend/cuda/CudaBackend.java"))
+                + Files.readString(Path.of("src/main/java/org/ibot4j/runtime/backend/cuda/StridedKernels.java"));
         for (String f : CudaKernels.FILES)
             for (String k : CudaKernels.entries(f)) assertTrue(backend.contains("\"" + k + "\""), k + " is never launched");
     }
