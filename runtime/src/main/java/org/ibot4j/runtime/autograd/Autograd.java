@@ -32,7 +32,7 @@ public final class Autograd {
         if (seed == null) {
             if (root.shape().size() != 1)
                 throw new IllegalArgumentException("backward() without a gradient needs a single-element tensor, got shape " + root.shape());
-            seed = Tensor.full(root.shape(), 1f);
+            seed = Tensor.full(root.shape(), 1f).to(root.device());
         } else if (!seed.shape().equals(root.shape())) {
             throw new IllegalArgumentException("gradient shape " + seed.shape() + " does not match tensor shape " + root.shape());
         }

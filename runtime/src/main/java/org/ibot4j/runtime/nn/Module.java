@@ -202,6 +202,16 @@ public abstract class Module {
 
     public final boolean isTraining() { return training; }
 
+    /**
+     * Moves every parameter and buffer to {@code device} in place: the tensor objects stay the same, so optimiser
+     * state, teacher/student pairings and fields holding them stay valid; gradients are dropped. Returns this.
+     */
+    public final Module to(org.ibot4j.runtime.tensor.Device device) {
+        for (Parameter p : parameters()) p.tensor().relocate(device);
+        for (Tensor b : namedBuffers().values()) b.relocate(device);
+        return this;
+    }
+
     /** Clears every parameter's gradient. */
     public final void zeroGrad() { for (Parameter p : parameters()) p.zeroGrad(); }
 

@@ -1,8 +1,11 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -36,10 +39,28 @@ public final class Attention {
         return new Result(MatMul.matmul(p, v, false, false), p);
     }
 
+    /**
+     * The device form of {@link #probabilities}: the logits GEMM writes into a buffer the softmax then overwrites in
+     * place, so one [B,T,S] buffer is alive per attention (the probabilities); the backward reuses the softmax
+     * gradient buffer likewise.
+     */
+    private static Tensor probabilitiesOnDevice(Tensor qc, Tensor kc, float scale, int b, int t, int d, int s) {
+        CudaOps.requireDevice("attention", kc);
+        Tensor p = CudaOps.gemm(b, false, true, t, s, d, scale, qc, t * d, d, kc, s * d, d, Shape.of(b, t, s));
+        CudaOps.softmaxRowsInPlace(p);
+        return Autograd.record("attention_probs", p, g -> {
+            Tensor gl = CudaOps.softmaxBackwardRows(p, g.contiguous(), false);
+            Tensor gq = qc.requiresGrad() ? CudaOps.gemm(b, false, false, t, d, s, scale, gl, t * s, s, kc, s * d, d, qc.shape()) : null;
+            Tensor gk = kc.requiresGrad() ? CudaOps.gemm(b, true, false, s, d, t, scale, gl, t * s, s, qc, t * d, d, kc.shape()) : null;
+            return new Tensor[] {gq, gk};
+        }, qc, kc);
+    }
+
     /** softmax(q·kᵀ·scale) for dense-or-not [B,T,d], [B,S,d]: one batched GEMM, one row softmax. */
     private static Tensor probabilities(Tensor q3, Tensor k3, float scale) {
         Tensor qc = q3.contiguous(), kc = k3.contiguous();
         int b = qc.dim(0), t = qc.dim(1), d = qc.dim(2), s = kc.dim(1);
+        if (qc.device() == Device.CUDA) return probabilitiesOnDevice(qc, kc, scale, b, t, d, s);
         float[] logits = new float[b * t * s];
         Backend be = Backends.current();
         if (d > 0 && t > 0 && s > 0)

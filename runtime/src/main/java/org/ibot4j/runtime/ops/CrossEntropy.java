@@ -1,5 +1,6 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -23,6 +24,8 @@ public final class CrossEntropy {
             order[r - 1] = a;
             return softTargetCrossEntropy(logits.permute(order), targets.permute(order), -1);
         }
+        if (logits.device() == Device.CUDA || targets.device() == Device.CUDA)  // composed of recorded ops
+            return targets.mul(Softmax.logSoftmax(logits, -1)).sum(-1, false).neg();
         Tensor lc = logits.contiguous(), tc = targets.contiguous();
         int cols = lc.dim(-1), rows = cols == 0 ? 0 : lc.size() / cols;
         float[] ls = new float[lc.size()];

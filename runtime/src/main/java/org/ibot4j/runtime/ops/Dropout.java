@@ -1,5 +1,6 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.random.Rng;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -37,6 +38,12 @@ public final class Dropout {
 
     /** y = x with block i (of {@code block} consecutive row-major elements) multiplied by mask[i]. */
     private static Tensor scaleBlocks(String name, Tensor x, float[] mask, int block) {
+        if (x.device() == Device.CUDA) {  // the mask goes up (no copy comes back); the product is recorded
+            int[] md = new int[x.rank()];
+            java.util.Arrays.fill(md, 1);
+            if (block == 1) md = x.dims(); else md[0] = mask.length;
+            return x.mul(Tensor.of(mask, md).to(Device.CUDA));
+        }
         Tensor out = Tensor.of(scaled(x, mask, block), x.shape());
         return Autograd.record(name, out, g -> new Tensor[] {Tensor.of(scaled(g, mask, block), g.shape())}, x);
     }

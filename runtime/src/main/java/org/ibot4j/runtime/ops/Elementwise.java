@@ -5,6 +5,9 @@ import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.backend.BinaryOp;
 import org.ibot4j.runtime.backend.UnaryOp;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.backend.cuda.MapOp;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
@@ -86,6 +89,10 @@ public final class Elementwise {
     public static Tensor relu(Tensor x) {
         Tensor out = unaryForward(UnaryOp.RELU, x, 0f);
         return Autograd.record("relu", out, g -> {
+            if (x.device() == Device.CUDA) {
+                CudaOps.requireDevice("relu backward", g);
+                return new Tensor[] {CudaOps.map(MapOp.RELU_GRAD, 0f, x.shape(), x, g, null)};
+            }
             Tensor gc = g.contiguous(), xc = x.contiguous();
             float[] gx = new float[gc.size()], ga = gc.array(), xa = xc.array();
             for (int i = 0; i < gx.length; i++) gx[i] = xa[xc.offset() + i] > 0 ? ga[gc.offset() + i] : 0f;
@@ -98,7 +105,12 @@ public final class Elementwise {
     /** dst += alpha * src with src broadcast to dst's shape. dst must be contiguous. */
     public static void addInPlace(Tensor dst, Tensor src, float alpha) {
         if (!dst.isContiguous()) throw new IllegalStateException("in-place add needs a contiguous destination");
-        Tensor s = src.shape().equals(dst.shape()) ? src : src.expand(dst.dims());
+        Tensor s = src.shape().equals(dst.shape()) ? src : ShapeOps.expandView(src, dst.shape());
+        if (dst.device() == Device.CUDA) {
+            CudaOps.requireDevice("in-place add", s);
+            CudaOps.axpy(dst, s, alpha);
+            return;
+        }
         Backend be = Backends.current();
         if (s.isContiguous()) { be.axpy(alpha, s.array(), s.offset(), dst.array(), dst.offset(), dst.size()); return; }
         float[] tmp = s.toArray();
@@ -108,6 +120,7 @@ public final class Elementwise {
     /** x *= s for a contiguous tensor. */
     public static void scaleInPlace(Tensor x, float s) {
         if (!x.isContiguous()) throw new IllegalStateException("in-place scale needs a contiguous tensor");
+        if (x.device() == Device.CUDA) { CudaOps.scale(x, s); return; }
         Backends.current().unary(UnaryOp.MUL_SCALAR, x.array(), x.offset(), x.array(), x.offset(), x.size(), s);
     }
 
@@ -115,6 +128,7 @@ public final class Elementwise {
 
     /** Dense result of a unary map. */
     public static Tensor unaryForward(UnaryOp op, Tensor x, float param) {
+        if (x.device() == Device.CUDA) return CudaOps.unary(op, x, param);
         Tensor xc = x.contiguous();
         float[] y = new float[xc.size()];
         Backends.current().unary(op, xc.array(), xc.offset(), y, 0, y.length, param);
@@ -124,6 +138,10 @@ public final class Elementwise {
     /** Dense result of a broadcasting binary op. */
     public static Tensor binaryForward(BinaryOp op, Tensor a, Tensor b) {
         Shape outShape = Shape.broadcast(a.shape(), b.shape());
+        if (a.device() == Device.CUDA || b.device() == Device.CUDA) {
+            CudaOps.requireDevice(op.name().toLowerCase(), a, b);
+            return CudaOps.binary(op, ShapeOps.expandView(a, outShape), ShapeOps.expandView(b, outShape), outShape);
+        }
         Backend be = Backends.current();
         float[] y = new float[outShape.size()];
         if (a.shape().equals(outShape) && b.shape().equals(outShape) && a.isContiguous() && b.isContiguous()) {

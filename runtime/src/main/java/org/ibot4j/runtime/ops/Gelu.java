@@ -1,5 +1,7 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -10,6 +12,8 @@ public final class Gelu {
 
     public static Tensor gelu(Tensor x) {
         Tensor xc = x.contiguous();
+        if (x.device() == Device.CUDA)
+            return Autograd.record("gelu", CudaOps.gelu(xc), g -> new Tensor[] {CudaOps.geluBackward(xc, g.contiguous())}, xc);
         float[] y = new float[x.size()];
         Backends.current().gelu(xc.array(), xc.offset(), y, 0, y.length);
         Tensor out = Tensor.of(y, x.shape());

@@ -1,5 +1,6 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.tensor.Tensor;
 
@@ -22,6 +23,7 @@ public final class Interpolate {
         int n = x.dim(0), c = x.dim(1), h = x.dim(2), w = x.dim(3);
         int oh = (int) Math.floor(h * scaleH), ow = (int) Math.floor(w * scaleW);
         if (oh < 1 || ow < 1) throw new IllegalArgumentException("bicubic output " + oh + "x" + ow + " is empty for input " + x.shape());
+        if (x.device() == Device.CUDA) return onDevice(x, scaleH, scaleW, n, c, h, w, oh, ow);
         Taps ty = Taps.of(h, oh, scaleH), tx = Taps.of(w, ow, scaleW);
         Tensor xc = x.contiguous();
         float[] src = xc.array(), y = new float[n * c * oh * ow];
@@ -86,4 +88,25 @@ public final class Interpolate {
 
     /** W(x) for 1 < |x| < 2. */
     static float cubicFar(float x) { return ((A * x - 5f * A) * x + 8f * A) * x - 4f * A; }
+
+    private static final java.util.Map<String, Tensor> DEVICE_MATRICES = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The device form: resampling is linear, so it is one GEMM, planes [N·C, H·W] · R [H·W, oh·ow], with R this
+     * op's own CPU result on the H·W unit images (made once per size and scale, kept on the device). The
+     * backward is the GEMM's.
+     */
+    private static Tensor onDevice(Tensor x, double scaleH, double scaleW, int n, int c, int h, int w, int oh, int ow) {
+        String key = h + "x" + w + "@" + Double.doubleToLongBits(scaleH) + "," + Double.doubleToLongBits(scaleW);
+        Tensor r = DEVICE_MATRICES.computeIfAbsent(key, k -> {
+            float[] eye = new float[h * w * h * w];
+            for (int i = 0; i < h * w; i++) eye[i * h * w + i] = 1f;
+            Tensor resp;
+            try (var ng = org.ibot4j.runtime.autograd.GradMode.noGrad()) {
+                resp = bicubic(Tensor.of(eye, h * w, 1, h, w), scaleH, scaleW);
+            }
+            return resp.reshape(h * w, oh * ow).to(Device.CUDA);
+        });
+        return MatMul.matmul(x.reshape(n * c, h * w), r, false, false).reshape(n, c, oh, ow);
+    }
 }

@@ -1,5 +1,7 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
@@ -19,6 +21,12 @@ public final class LayerNormOp {
         checkAffine("weight", weight, cols);
         checkAffine("bias", bias, cols);
         Tensor xc = x.contiguous();
+        if (x.device() == Device.CUDA) {
+            CudaOps.requireDevice("layer_norm", weight, bias);
+            CudaOps.LayerNormed saved = CudaOps.layerNorm(xc, weight, bias, eps);
+            return Autograd.record("layer_norm", saved.y(), g -> CudaOps.layerNormBackward(xc, weight, saved, g.contiguous(),
+                    xc.requiresGrad(), weight != null && weight.requiresGrad(), bias != null && bias.requiresGrad()), xc, weight, bias);
+        }
         int rows = cols == 0 ? 0 : x.size() / cols;
         float[] w = dense(weight), b = dense(bias);
         float[] y = new float[x.size()], mean = new float[rows], rstd = new float[rows];

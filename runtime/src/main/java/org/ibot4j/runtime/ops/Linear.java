@@ -1,5 +1,7 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.tensor.Tensor;
 
@@ -30,7 +32,7 @@ public final class Linear {
      * a new tensor over that storage so y's own graph node stays intact. Backward: g for y, column sums for bias.
      */
     private static Tensor addBias(Tensor y, Tensor bias) {
-        if (!y.isContiguous()) return Elementwise.add(y, bias);
+        if (!y.isContiguous() || y.device() == Device.CUDA) return Elementwise.add(y, bias);
         int cols = bias.dim(0), rows = cols == 0 ? 0 : y.size() / cols;
         float[] ya = y.array(), b = bias.toArray();
         int off = y.offset();

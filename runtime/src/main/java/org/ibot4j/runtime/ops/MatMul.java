@@ -1,5 +1,7 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.tensor.Shape;
@@ -86,6 +88,13 @@ public final class MatMul {
         int n = transB ? b.dim(-2) : b.dim(-1);
         int batch = r == 3 ? a.dim(0) : 1;
         Operand oa = layout(a), ob = layout(b);
+        if (a.device() == Device.CUDA || b.device() == Device.CUDA) {
+            CudaOps.requireDevice("matmul", a, b);
+            Shape os = r == 3 ? Shape.of(batch, m, n) : Shape.of(m, n);
+            Tensor out = CudaOps.gemm(batch, transA ^ oa.flipped(), transB ^ ob.flipped(), m, n, k, 1f, oa.t(), oa.batchStride(),
+                    oa.ld(), ob.t(), ob.batchStride(), ob.ld(), os);
+            return Autograd.record("matmul", out, g -> gradients(a, b, g, transA, transB), a, b);
+        }
         float[] c = new float[batch * m * n];
         if (m > 0 && n > 0) {
             if (k == 0) { /* zeros */ } else if (batch == 1)
@@ -97,11 +106,13 @@ public final class MatMul {
                         ob.t().array(), ob.t().offset(), ob.batchStride(), ob.ld(), 0f, c, 0, m * n, n);
         }
         Tensor out = r == 3 ? Tensor.of(c, batch, m, n) : Tensor.of(c, m, n);
-        return Autograd.record("matmul", out, g -> {
-            Tensor ga = null, gb = null;
-            if (a.requiresGrad()) ga = transA ? mm(b, g, transB, true) : mm(g, b, false, !transB);
-            if (b.requiresGrad()) gb = transB ? mm(g, a, true, transA) : mm(a, g, !transA, false);
-            return new Tensor[] {ga, gb};
-        }, a, b);
+        return Autograd.record("matmul", out, g -> gradients(a, b, g, transA, transB), a, b);
+    }
+
+    private static Tensor[] gradients(Tensor a, Tensor b, Tensor g, boolean transA, boolean transB) {
+        Tensor ga = null, gb = null;
+        if (a.requiresGrad()) ga = transA ? mm(b, g, transB, true) : mm(g, b, false, !transB);
+        if (b.requiresGrad()) gb = transB ? mm(g, a, true, transA) : mm(a, g, !transA, false);
+        return new Tensor[] {ga, gb};
     }
 }

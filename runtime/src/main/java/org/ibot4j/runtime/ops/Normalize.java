@@ -1,5 +1,6 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -17,6 +18,11 @@ public final class Normalize {
      */
     public static Tensor l2Normalize(Tensor x, int dim, float eps) {
         int a = x.shape().axis(dim);
+        if (x.device() == Device.CUDA) {
+            // composed of recorded ops: max(‖x‖, eps) as relu(‖x‖ − eps) + eps (equal to ‖x‖ whenever eps is below its ulp)
+            Tensor norm = Reduce.sum(x.mul(x), new int[] {a}, true).sqrt();
+            return x.div(norm.sub(eps).relu().add(eps));
+        }
         int outer = x.shape().outer(a), len = x.dim(a), inner = x.shape().inner(a);
         Tensor xc = x.contiguous();
         float[] xa = xc.array();
@@ -66,6 +72,11 @@ public final class Normalize {
         if (g.rank() < 1 || g.dim(0) != rows || g.size() != rows)
             throw new IllegalArgumentException("weightNorm g must be [" + rows + ", 1, ...] (one gain per row of v " + v.shape() + "), got " + g.shape());
         int cols = rows == 0 ? 0 : v.size() / rows;
+        if (v.device() == Device.CUDA) {  // composed of recorded ops: g · v / ‖v‖ per row
+            Tensor v2 = v.reshape(rows, cols);
+            Tensor norm = Reduce.sum(v2.mul(v2), new int[] {1}, true).sqrt();
+            return v2.mul(g.reshape(rows, 1).div(norm)).reshape(v.dims());
+        }
         Tensor vc = v.contiguous();
         float[] va = vc.array(), gv = g.toArray(), w = new float[v.size()];
         int vo = vc.offset();

@@ -1,8 +1,10 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -25,6 +27,7 @@ public final class PatchConv {
         int gh = h / p, gw = w / p, l = gh * gw, kk = c * p * p;
         if (gh == 0 || gw == 0)
             throw new IllegalArgumentException("conv2dPatch input " + x.shape() + " is smaller than the " + p + "x" + p + " kernel");
+        if (x.device() == Device.CUDA) return onDevice(x, weight, bias, n, c, d, p, gh, gw);
         Tensor xc = x.contiguous(), wc = weight.contiguous();
         float[] cols = unfold(xc, n, c, h, w, p, gh, gw);
         float[] y = new float[n * d * l];
@@ -71,6 +74,30 @@ public final class PatchConv {
             }
             return new Tensor[] {gx, gWt, gb};
         }, xc, wc, bias);
+    }
+
+    /**
+     * The device form, composed of recorded ops (so its backward is theirs): the unfold is a strided view
+     * [N, gh, gw, C, p, p] of the image copied dense (stride = kernel, so the fold in backward has no overlaps), one
+     * GEMM against the [D, C·p·p] weight, the bias, and a [N, D, gh, gw] view of the [N·L, D] product.
+     */
+    private static Tensor onDevice(Tensor x, Tensor weight, Tensor bias, int n, int c, int d, int p, int gh, int gw) {
+        Tensor img = x.slice(2, 0, gh * p).slice(3, 0, gw * p);
+        Shape patchShape = Shape.of(n, gh, gw, c, p, p);
+        Tensor patches = Tensor.view(img.storage(), img.offset(), patchShape, patchStrides(img.strides(), p));
+        Tensor unfolded = Autograd.record("unfold_patches", patches, g -> {
+            Tensor gx = Tensor.zeros(img.shape(), g.device());
+            ShapeOps.copyInto(g, Tensor.view(gx.storage(), gx.offset(), patchShape, patchStrides(gx.strides(), p)));
+            return new Tensor[] {gx};
+        }, img);
+        Tensor cols = unfolded.reshape(n * gh * gw, c * p * p);
+        Tensor y = Linear.linear(cols, weight.reshape(d, c * p * p), bias);
+        return y.reshape(n, gh, gw, d).permute(0, 3, 1, 2);
+    }
+
+    /** Strides of the [N, gh, gw, C, p, p] patch view of an [N, C, H, W] image with strides {@code st}. */
+    private static int[] patchStrides(int[] st, int p) {
+        return new int[] {st[0], st[2] * p, st[3] * p, st[1], st[2], st[3]};
     }
 
     /** cols[(n·gh + i)·gw + j][(ch·p + ky)·p + kx] = x[n, ch, i·p + ky, j·p + kx]. */

@@ -1,5 +1,7 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import java.util.Arrays;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.tensor.IntTensor;
@@ -13,6 +15,12 @@ public final class Reduce {
     public static Tensor sum(Tensor x, int[] dims, boolean keepDim) {
         boolean[] reduced = reducedAxes(x.shape(), dims);
         Shape kept = keptShape(x.shape(), reduced);
+        if (x.device() == Device.CUDA) {
+            Tensor s = CudaOps.sum(x, reduced, kept);
+            Tensor result = keepDim ? s : s.reshape(squeezed(x.shape(), reduced).dims());
+            Shape in = x.shape();
+            return Autograd.record("sum", result, g -> new Tensor[] {ShapeOps.expandView(g.reshape(kept.dims()), in).contiguousCopy()}, x);
+        }
         float[] out = new float[kept.size()];
         double[] acc = new double[out.length];
         int[] ks = kept.contiguousStrides();
@@ -51,6 +59,7 @@ public final class Reduce {
 
     public static Tensor max(Tensor x, int dim, boolean keepDim) {
         int a = x.shape().axis(dim);
+        if (x.device() == Device.CUDA) return max(x.to(Device.CPU), dim, keepDim).to(Device.CUDA);  // host path: not in training steps
         Tensor xc = x.contiguous();
         int outer = x.shape().outer(a), n = x.dim(a), inner = x.shape().inner(a);
         float[] src = xc.array();
@@ -82,6 +91,13 @@ public final class Reduce {
     /** Index of the first maximum along {@code dim} (dim removed). */
     public static IntTensor argmax(Tensor x, int dim) {
         int a = x.shape().axis(dim);
+        if (x.device() == Device.CUDA) {  // on the device; only the indices come back
+            Tensor arg = CudaOps.argmax(x, a);
+            float[] v = arg.toArray();
+            int[] out = new int[v.length];
+            for (int i = 0; i < v.length; i++) out[i] = Float.floatToRawIntBits(v[i]);
+            return new IntTensor(out, squeezed(x.shape(), single(x.rank(), a)));
+        }
         Tensor xc = x.contiguous();
         int outer = x.shape().outer(a), n = x.dim(a), inner = x.shape().inner(a);
         float[] src = xc.array();

@@ -4,6 +4,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ibot4j.runtime.autograd.Autograd;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.backend.cuda.MapOp;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.IntTensor;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -26,12 +29,14 @@ public final class ShapeOps {
     /** Copies src's values into dst (same shape, dst may be a strided view). Not recorded. */
     public static void copyInto(Tensor src, Tensor dst) {
         if (!src.shape().equals(dst.shape())) throw new IllegalArgumentException("copy from " + src.shape() + " into " + dst.shape());
+        if (dst.device() == Device.CUDA) { CudaOps.copy(src, dst); return; }
         float[] vals = src.toArray();
         if (dst.isContiguous()) { System.arraycopy(vals, 0, dst.array(), dst.offset(), vals.length); return; }
         forEachIndex(dst, (k, p) -> dst.array()[p] = vals[k]);
     }
 
     public static void fill(Tensor dst, float v) {
+        if (dst.device() == Device.CUDA) { CudaOps.fill(dst, v); return; }
         if (dst.isContiguous()) { Arrays.fill(dst.array(), dst.offset(), dst.offset() + dst.size(), v); return; }
         forEachIndex(dst, (k, p) -> dst.array()[p] = v);
     }
@@ -168,7 +173,7 @@ public final class ShapeOps {
         Shape orig = x.shape();
         int fs = s;
         return Autograd.record("slice", out, g -> {
-            Tensor gx = Tensor.zeros(orig);
+            Tensor gx = Tensor.zeros(orig, g.device());
             copyInto(g, slice(gx, a, fs, fs + len * step, step));
             return new Tensor[] {gx};
         }, x);
@@ -202,7 +207,10 @@ public final class ShapeOps {
                 if (i != a && p.dim(i) != first.dim(i)) throw new IllegalArgumentException("concat shape mismatch on dim " + i + ": " + p.shape() + " vs " + first.shape());
             total += p.dim(a);
         }
-        Tensor out = Tensor.zeros(first.shape().with(a, total));
+        for (Tensor p : parts)
+            if (p.device() != first.device())
+                throw new IllegalArgumentException("concat: tensors on " + first.device() + " and " + p.device() + "; move them to one device");
+        Tensor out = Tensor.zeros(first.shape().with(a, total), first.device());
         int[] sizes = new int[parts.size()];
         int at = 0;
         for (int i = 0; i < parts.size(); i++) {
@@ -224,6 +232,7 @@ public final class ShapeOps {
         int a = x.shape().axis(dim);
         int n = x.dim(a);
         for (int i : index) if (i < 0 || i >= n) throw new IndexOutOfBoundsException("index " + i + " out of range for dim of size " + n);
+        if (x.device() == Device.CUDA) return indexSelectBySlices(x, a, index);
         Tensor xc = x.contiguous();
         int outer = x.shape().outer(a), inner = x.shape().inner(a);
         float[] src = xc.array(), dst = new float[outer * index.length * inner];
@@ -241,8 +250,16 @@ public final class ShapeOps {
         }, x);
     }
 
+    /** Device index-select: one slice copy per index into its place in the output (recorded through slice/concat). */
+    private static Tensor indexSelectBySlices(Tensor x, int a, int[] index) {
+        List<Tensor> parts = new ArrayList<>(index.length);
+        for (int i : index) parts.add(slice(x, a, i, i + 1, 1));
+        return concat(parts, a);
+    }
+
     /** {@code out[i][j][k] = x[i][index[i][j][k]][k]} for dim 1 (torch.gather semantics, any dim). */
     public static Tensor gather(Tensor x, int dim, IntTensor index) {
+        if (x.device() == Device.CUDA) return gather(x.to(Device.CPU), dim, index).to(Device.CUDA);  // host path (classification heads)
         int a = x.shape().axis(dim);
         Shape is = index.shape();
         if (is.rank() != x.rank()) throw new IllegalArgumentException("gather index rank " + is.rank() + " != input rank " + x.rank());
@@ -276,6 +293,12 @@ public final class ShapeOps {
 
     /** x where mask is zero, {@code value} where it is nonzero (mask broadcast to x). */
     public static Tensor maskedFill(Tensor x, Tensor mask, float value) {
+        if (x.device() == Device.CUDA) {
+            CudaOps.requireDevice("masked_fill", mask);
+            Tensor m = expandView(mask, x.shape());
+            Tensor out = CudaOps.map(MapOp.MASKED_FILL, value, x.shape(), x, m, null);
+            return Autograd.record("masked_fill", out, g -> new Tensor[] {CudaOps.map(MapOp.MASKED_FILL, 0f, g.shape(), g, m, null)}, x);
+        }
         float[] m = expandView(mask, x.shape()).toArray();
         float[] v = x.toArray();
         for (int i = 0; i < v.length; i++) if (m[i] != 0f) v[i] = value;
@@ -290,6 +313,16 @@ public final class ShapeOps {
     /** cond ? a : b with broadcasting over all three. */
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         Shape s = Shape.broadcast(Shape.broadcast(cond.shape(), a.shape()), b.shape());
+        if (cond.device() == Device.CUDA || a.device() == Device.CUDA || b.device() == Device.CUDA) {
+            CudaOps.requireDevice("where", cond, a, b);
+            Tensor c = expandView(cond, s);
+            Tensor out = CudaOps.map(MapOp.WHERE, 0f, s, c, expandView(a, s), expandView(b, s));
+            return Autograd.record("where", out, g -> {
+                Tensor zero = Tensor.zeros(Shape.of(), Device.CUDA);
+                Tensor z = expandView(zero, s);
+                return new Tensor[] {CudaOps.map(MapOp.WHERE, 0f, s, c, g, z), CudaOps.map(MapOp.WHERE, 0f, s, c, z, g)};
+            }, a, b);
+        }
         float[] c = expandView(cond, s).toArray(), av = expandView(a, s).toArray(), bv = expandView(b, s).toArray();
         float[] y = new float[s.size()];
         for (int i = 0; i < y.length; i++) y[i] = c[i] != 0f ? av[i] : bv[i];

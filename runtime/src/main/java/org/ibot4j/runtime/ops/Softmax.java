@@ -1,5 +1,7 @@
 package org.ibot4j.runtime.ops;
 
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.tensor.Tensor;
@@ -16,6 +18,11 @@ public final class Softmax {
         int a = x.shape().axis(dim);
         if (a != x.rank() - 1) return apply(x.transpose(a, -1), -1, log).transpose(a, -1);
         Tensor xc = x.contiguous();
+        if (x.device() == Device.CUDA) {
+            Tensor yd = CudaOps.softmaxRows(xc, log);
+            return Autograd.record(log ? "log_softmax" : "softmax", yd,
+                    g -> new Tensor[] {CudaOps.softmaxBackwardRows(yd, g.contiguous(), log)}, xc);
+        }
         int cols = x.dim(-1), rows = cols == 0 ? 0 : x.size() / cols;
         float[] y = new float[x.size()];
         Backends.current().softmaxRows(xc.array(), xc.offset(), y, 0, rows, cols, log);

@@ -6,9 +6,9 @@ package org.ibot4j.runtime.tensor;
  * <p>CPU storage is a heap {@code float[]}: the Vector API loads from arrays as fast as from segments and
  * C2 eliminates bounds checks in counted loops, while native calls (OpenBLAS, cudaMemcpy) receive the array
  * without a copy through {@code MemorySegment.ofArray} with a critical downcall. See README "Storage".
- * A CUDA backend adds its own implementation holding a device pointer.
+ * CUDA tensors use {@link DeviceStorage}, a device address owned by the CUDA memory pool.
  */
-public sealed interface Storage permits HeapStorage {
+public sealed interface Storage permits HeapStorage, DeviceStorage {
     Device device();
 
     DType dtype();

@@ -4,6 +4,8 @@ import java.util.Arrays;
 import java.util.List;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.autograd.Node;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.backend.cuda.CudaTensors;
 import org.ibot4j.runtime.ops.Elementwise;
 import org.ibot4j.runtime.ops.MatMul;
 import org.ibot4j.runtime.ops.Reduce;
@@ -19,7 +21,7 @@ import org.ibot4j.runtime.random.Rng;
  * {@code org.ibot4j.runtime.ops}, one family per class, each with its backward rule.
  */
 public final class Tensor {
-    private final Storage storage;
+    private Storage storage;  // replaced only by relocate(), on dense leaves
     private final int offset;
     private final Shape shape;
     private final int[] strides;
@@ -60,6 +62,9 @@ public final class Tensor {
     public static Tensor zeros(int... dims) { return zeros(Shape.of(dims)); }
 
     public static Tensor zeros(Shape s) { return new Tensor(new HeapStorage(new float[s.size()]), 0, s, s.contiguousStrides()); }
+
+    /** Zeros on {@code device}. */
+    public static Tensor zeros(Shape s, Device device) { return device == Device.CUDA ? CudaTensors.zeros(s) : zeros(s); }
 
     public static Tensor ones(int... dims) { return full(Shape.of(dims), 1f); }
 
@@ -115,7 +120,33 @@ public final class Tensor {
     /** The heap array behind this CPU tensor (shared with views: mind {@link #offset()} and strides). */
     public float[] array() {
         if (storage instanceof HeapStorage h) return h.data();
-        throw new IllegalStateException("tensor is on " + storage.device() + ", not on the CPU heap");
+        throw new IllegalStateException("tensor " + shape + " is on " + storage.device()
+                + ": its values are reached with toArray() or to(Device.CPU), not through a heap array");
+    }
+
+    /**
+     * This tensor's values on {@code target}: itself when already there, else a dense copy. Recorded in the graph,
+     * so the gradient moves back to this tensor's device.
+     */
+    public Tensor to(Device target) {
+        if (target == device()) return this;
+        Tensor out = target == Device.CUDA ? CudaTensors.upload(this) : of(toArray(), shape);
+        Device back = device();
+        return Autograd.record("to_" + target.name().toLowerCase(), out, g -> new Tensor[] {g.to(back)}, this);
+    }
+
+    /**
+     * Moves a dense leaf (e.g. a parameter) to {@code target} in place: the object stays the same, so optimiser state
+     * and module references keyed by it stay valid; its gradient is dropped. Views made before the move keep
+     * reading the old storage.
+     */
+    public Tensor relocate(Device target) {
+        if (target == device()) return this;
+        if (gradFn != null || !isContiguous() || offset != 0 || storage.length() != shape.size())
+            throw new IllegalStateException("only a dense leaf tensor that owns its storage can be moved in place, got " + this);
+        storage = (target == Device.CUDA ? CudaTensors.upload(this) : of(toArray(), shape)).storage;
+        grad = null;
+        return this;
     }
 
     /** True when elements are densely packed in row-major order starting at {@link #offset()}. */
@@ -141,18 +172,24 @@ public final class Tensor {
         return p;
     }
 
-    public float get(int... idx) { return array()[index(idx)]; }
+    public float get(int... idx) {
+        int i = index(idx);
+        if (device() == Device.CUDA) return view(storage, i, Shape.of(), new int[0]).toArray()[0];
+        return array()[i];
+    }
 
     /** Writes one element in place (no autograd). */
     public void set(float v, int... idx) { array()[index(idx)] = v; }
 
     public float item() {
         if (shape.size() != 1) throw new IllegalStateException("item() needs a single-element tensor, got " + shape);
+        if (device() == Device.CUDA) return CudaTensors.download(this)[0];
         return array()[offset];
     }
 
     /** A fresh row-major copy of the values. */
     public float[] toArray() {
+        if (device() == Device.CUDA) return CudaTensors.download(this);
         float[] out = new float[shape.size()];
         copyInto(out, 0);
         return out;
@@ -160,8 +197,9 @@ public final class Tensor {
 
     /** Copies the values in row-major order into {@code dst} at {@code dstOff}. */
     public void copyInto(float[] dst, int dstOff) {
-        float[] src = array();
         int n = shape.size();
+        if (device() == Device.CUDA) { System.arraycopy(CudaTensors.download(this), 0, dst, dstOff, n); return; }
+        float[] src = array();
         if (isContiguous()) { System.arraycopy(src, offset, dst, dstOff, n); return; }
         int r = shape.rank();
         int[] dims = shape.dims();
@@ -201,7 +239,7 @@ public final class Tensor {
     }
 
     /** A dense copy with no autograd history. */
-    public Tensor contiguousCopy() { return of(toArray(), shape); }
+    public Tensor contiguousCopy() { return device() == Device.CUDA ? CudaOps.contiguousCopy(this) : of(toArray(), shape); }
 
     /** This tensor if already dense, else a dense copy that keeps the autograd graph. */
     public Tensor contiguous() { return isContiguous() ? this : ShapeOps.contiguous(this); }
@@ -388,6 +426,7 @@ public final class Tensor {
 
     @Override public String toString() {
         StringBuilder sb = new StringBuilder("Tensor").append(shape);
+        if (device() != Device.CPU) sb.append(" on ").append(device().name().toLowerCase());
         if (requiresGrad) sb.append(gradFn == null ? " leaf(requiresGrad)" : " grad_fn=" + gradFn.name());
         if (storage instanceof HeapStorage && shape.size() <= 16) sb.append(' ').append(Arrays.toString(toArray()));
         return sb.toString();

@@ -50,6 +50,23 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return new CudaBackend(precision);
     }
 
+    private static volatile CudaBackend shared;
+
+    /**
+     * The process-wide backend that device tensors run on (created on first use with the precision of
+     * {@code ibot4j.cuda.gemm}); throws IllegalStateException with the reason when CUDA is unavailable.
+     */
+    public static CudaBackend shared() {
+        CudaBackend b = shared;
+        if (b == null) {
+            synchronized (CudaBackend.class) {
+                if (shared == null) shared = create();
+                b = shared;
+            }
+        }
+        return b;
+    }
+
     public GemmPrecision precision() { return precision; }
 
     @Override public String name() { return "cuda(" + Cuda.device() + ", gemm=" + precision.name().toLowerCase() + ")"; }
@@ -129,6 +146,33 @@ public final class CudaBackend implements Backend, AutoCloseable {
         boolean cDense = ldc == n && (batch == 1 || strideC == (long) m * n);
         long pa = upload(0, a, aOff, spanA), pb = upload(1, b, bOff, spanB);
         long pc = beta == 0f && cDense ? alloc(2, spanC) : upload(2, c, cOff, spanC);
+        gemmDevice(batch, transA, transB, m, n, k, alpha, pa, strideA, lda, pb, strideB, ldb, beta, pc, strideC, ldc, spanA, spanB);
+        download(pc, c, cOff, spanC);
+    }
+
+    /**
+     * The batched GEMM of {@link #sgemmBatched} over device addresses (row-major, element strides), in this backend's
+     * precision: FP32/TF32 through cuBLAS SGEMM, BF16 by converting A and B to bfloat16 scratch and accumulating in
+     * float32 (the fp32 master values are untouched). Enqueued on the stream; nothing is copied to the host.
+     */
+    public synchronized void gemm(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                                  long pa, int strideA, int lda, long pb, int strideB, int ldb,
+                                  float beta, long pc, int strideC, int ldc) {
+        if (batch == 0 || m == 0 || n == 0) return;
+        Cuda.makeCurrent();
+        if (k == 0) {
+            if (beta == 0f && ldc == n && (batch == 1 || strideC == m * n)) CudaDriver.memsetD32(pc, 0, (long) batch * m * n);
+            else throw new IllegalArgumentException("a GEMM with k = 0 needs beta = 0 and a dense C on the device");
+            return;
+        }
+        long spanA = (long) (batch - 1) * strideA + span(transA ? k : m, transA ? m : k, lda);
+        long spanB = (long) (batch - 1) * strideB + span(transB ? n : k, transB ? k : n, ldb);
+        gemmDevice(batch, transA, transB, m, n, k, alpha, pa, strideA, lda, pb, strideB, ldb, beta, pc, strideC, ldc, spanA, spanB);
+    }
+
+    private void gemmDevice(int batch, boolean transA, boolean transB, int m, int n, int k, float alpha,
+                            long pa, int strideA, int lda, long pb, int strideB, int ldb,
+                            float beta, long pc, int strideC, int ldc, long spanA, long spanB) {
         int la = Math.max(1, lda), lb = Math.max(1, ldb);
         switch (precision) {
             case FP32, TF32 -> {
@@ -144,7 +188,6 @@ public final class CudaBackend implements Backend, AutoCloseable {
                         hb, lb, strideB, beta, pc, Cublas.R_32F, ldc, strideC, Cublas.COMPUTE_32F);
             }
         }
-        download(pc, c, cOff, spanC);
     }
 
     private static void checkRange(String name, float[] x, int off, long n) {
@@ -162,8 +205,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
         if (n == 0) return;
         Cuda.makeCurrent();
         long px = upload(0, x, xOff, n), py = alloc(1, n);
-        launchRows("ibot_softmax_rows", rows, cols, px, py, rows, cols, log ? 1 : 0);
+        softmaxRows(px, py, rows, cols, log);
         download(py, y, yOff, n);
+    }
+
+    /** Row softmax (or log-softmax) of {@code rows}×{@code cols} floats at device address x into y. */
+    public synchronized void softmaxRows(long x, long y, int rows, int cols, boolean log) {
+        if ((long) rows * cols == 0) return;
+        Cuda.makeCurrent();
+        launchRows("ibot_softmax_rows", rows, cols, x, y, rows, cols, log ? 1 : 0);
     }
 
     @Override public synchronized void softmaxBackwardRows(float[] y, int yOff, float[] gy, int gyOff, float[] gx, int gxOff,
@@ -172,8 +222,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
         if (n == 0) return;
         Cuda.makeCurrent();
         long py = upload(0, y, yOff, n), pg = upload(1, gy, gyOff, n), px = alloc(2, n);
-        launchRows("ibot_softmax_backward_rows", rows, cols, py, pg, px, rows, cols, log ? 1 : 0);
+        softmaxBackwardRows(py, pg, px, rows, cols, log);
         download(px, gx, gxOff, n);
+    }
+
+    /** Softmax backward over device addresses (see {@link Backend#softmaxBackwardRows}). */
+    public synchronized void softmaxBackwardRows(long y, long gy, long gx, int rows, int cols, boolean log) {
+        if ((long) rows * cols == 0) return;
+        Cuda.makeCurrent();
+        launchRows("ibot_softmax_backward_rows", rows, cols, y, gy, gx, rows, cols, log ? 1 : 0);
     }
 
     @Override public synchronized void layerNormRows(float[] x, int xOff, float[] w, float[] b, float[] y, int yOff,
@@ -184,10 +241,31 @@ public final class CudaBackend implements Backend, AutoCloseable {
         long px = upload(0, x, xOff, n), py = alloc(1, n);
         long pw = w == null ? 0L : upload(2, w, 0, cols), pb = b == null ? 0L : upload(3, b, 0, cols);
         long pm = alloc(4, rows), pr = alloc(5, rows);
-        launchRows("ibot_layernorm_rows", rows, cols, px, pw, pb, py, pm, pr, rows, cols, eps);
+        layerNormRows(px, pw, pb, py, pm, pr, rows, cols, eps);
         download(py, y, yOff, n);
         download(pm, mean, 0, rows);
         download(pr, rstd, 0, rows);
+    }
+
+    /** Layer norm over device addresses; w and b may be 0 (= 1 and 0); writes the row mean and 1/std. */
+    public synchronized void layerNormRows(long x, long w, long b, long y, long mean, long rstd, int rows, int cols, float eps) {
+        if ((long) rows * cols == 0) return;
+        Cuda.makeCurrent();
+        launchRows("ibot_layernorm_rows", rows, cols, x, w, b, y, mean, rstd, rows, cols, eps);
+    }
+
+    /**
+     * Layer norm backward over device addresses: gx (overwritten) when non-zero, and gw/gb accumulated (+=) when
+     * non-zero.
+     */
+    public synchronized void layerNormBackwardRows(long x, long w, long mean, long rstd, long gy, long gx, long gw, long gb,
+                                                   int rows, int cols) {
+        if ((long) rows * cols == 0) return;
+        Cuda.makeCurrent();
+        if (gx != 0) launchRows("ibot_layernorm_backward_rows", rows, cols, x, w, mean, rstd, gy, gx, rows, cols);
+        if (gw != 0 || gb != 0)
+            CudaDriver.launch(CudaKernels.function("ibot_layernorm_backward_params"), (cols + BLOCK - 1) / BLOCK, 1, 1,
+                    BLOCK, 1, 1, 0, MemorySegment.NULL, x, mean, rstd, gy, gw, gb, rows, cols);
     }
 
     @Override public synchronized void layerNormBackwardRows(float[] x, int xOff, float[] w, float[] mean, float[] rstd,
@@ -219,15 +297,29 @@ public final class CudaBackend implements Backend, AutoCloseable {
         if (n == 0) return;
         Cuda.makeCurrent();
         long px = upload(0, x, xOff, n), py = alloc(1, n);
-        launch1d("ibot_gelu", n, px, py, n);
+        gelu(px, py, n);
         download(py, y, yOff, n);
+    }
+
+    /** Exact GELU of n floats at device address x into y. */
+    public synchronized void gelu(long x, long y, int n) {
+        if (n == 0) return;
+        Cuda.makeCurrent();
+        launch1d("ibot_gelu", n, x, y, n);
+    }
+
+    /** gx = gy·GELU'(x) over device addresses. */
+    public synchronized void geluBackward(long x, long gy, long gx, int n) {
+        if (n == 0) return;
+        Cuda.makeCurrent();
+        launch1d("ibot_gelu_backward", n, x, gy, gx, n);
     }
 
     @Override public synchronized void geluBackward(float[] x, int xOff, float[] gy, int gyOff, float[] gx, int gxOff, int n) {
         if (n == 0) return;
         Cuda.makeCurrent();
         long px = upload(0, x, xOff, n), pg = upload(1, gy, gyOff, n), pgx = alloc(2, n);
-        launch1d("ibot_gelu_backward", n, px, pg, pgx, n);
+        geluBackward(px, pg, pgx, n);
         download(pgx, gx, gxOff, n);
     }
 
@@ -288,6 +380,47 @@ public final class CudaBackend implements Backend, AutoCloseable {
         download(pp, p, 0, n);
         download(pm, m, 0, n);
         download(pv, v, 0, n);
+    }
+
+    /** {@link #adamwUpdate(float[], float[], float[], float[], int, float, float, float, float, float, float)} on device addresses. */
+    public synchronized void adamwUpdate(long p, long g, long m, long v, int n, float decay, float beta1, float beta2,
+                                         float negStepSize, float bc2Sqrt, float eps) {
+        if (n == 0) return;
+        Cuda.makeCurrent();
+        launch1d("ibot_adamw_update", n, p, g, m, v, n, decay, beta1, beta2, negStepSize, bc2Sqrt, eps);
+    }
+
+    /** Teacher EMA on device addresses: t = t·momentum + s·(1 - momentum). */
+    public synchronized void emaUpdate(long teacher, long student, int n, float momentum) {
+        if (n == 0) return;
+        Cuda.makeCurrent();
+        launch1d("ibot_ema_update", n, teacher, student, n, momentum);
+    }
+
+    /**
+     * Per-tensor clipping on the device, with no host synchronisation: the sum of squares of g goes to the double at
+     * {@code sumsqOut} (kept there for logging), then g is scaled by maxNorm / (‖g‖ + 1e-6) when that is below 1.
+     */
+    public synchronized void clipByNorm(long g, int n, float maxNorm, long sumsqOut) {
+        if (n == 0) return;
+        Cuda.makeCurrent();
+        int blocks = blocks(n);
+        long partial = scratch.get(6, (long) blocks * Double.BYTES);
+        launch1d("ibot_sumsq_partial", n, g, n, partial);
+        CudaDriver.launch(CudaKernels.function("ibot_sum_finalize"), 1, 1, 1, BLOCK, 1, 1, 0, MemorySegment.NULL,
+                partial, blocks, sumsqOut);
+        launch1d("ibot_clip_by_norm", n, g, n, sumsqOut, maxNorm);
+    }
+
+    /** Sum of squares of n floats at g into the double at {@code sumsqOut} (device), without synchronising. */
+    public synchronized void sumSquares(long g, int n, long sumsqOut) {
+        Cuda.makeCurrent();
+        if (n == 0) { CudaDriver.memsetD32(sumsqOut, 0, 2); return; }
+        int blocks = blocks(n);
+        long partial = scratch.get(6, (long) blocks * Double.BYTES);
+        launch1d("ibot_sumsq_partial", n, g, n, partial);
+        CudaDriver.launch(CudaKernels.function("ibot_sum_finalize"), 1, 1, 1, BLOCK, 1, 1, 0, MemorySegment.NULL,
+                partial, blocks, sumsqOut);
     }
 
     /** Teacher EMA over n elements: t = t·momentum + s·(1 - momentum). */
