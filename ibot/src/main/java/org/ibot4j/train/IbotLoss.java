@@ -152,7 +152,7 @@ public final class IbotLoss extends Module {
 
         // Same-view masked-patch term: Σ_q mean_b(Σ_i ce·mask / max(#masked, 1)) / G, as one weighted sum.
         Tensor ce = F.softTargetCrossEntropy(student.patch().div((float) config.studentTemp()), tp, -1);   // [G·B, P]
-        Tensor patch = ce.mul(Tensor.of(weights, g * b, p)).sum().mul((float) config.lambda2());
+        Tensor patch = ce.mul(Tensor.of(weights, g * b, p).to(ce.device())).sum().mul((float) config.lambda2());
 
         updateCenters(tCls, tPatch);
         return new Parts(cls.add(patch), cls, patch);
@@ -185,6 +185,14 @@ public final class IbotLoss extends Module {
 
     /** c ← m·c + (1−m)·mean(teacher CLS rows); c2 likewise with the per-image mean over all patch tokens (spec 6.5). */
     private void updateCenters(Tensor tCls, Tensor tPatch) {
+        if (center.device() == org.ibot4j.runtime.tensor.Device.CUDA) {  // on the device, in float32
+            try (var s = GradMode.noGrad()) {
+                float m = (float) config.centerMomentum(), m2 = (float) config.centerMomentum2();
+                center.copyFrom(center.mul(m).add(tCls.mean(0, true).mul((float) (1 - config.centerMomentum()))));
+                center2.copyFrom(center2.mul(m2).add(tPatch.mean(new int[] {0, 1}, true).mul((float) (1 - config.centerMomentum2()))));
+            }
+            return;
+        }
         int rows = tCls.dim(0), k = tCls.dim(1), p = tPatch.dim(1), kp = tPatch.dim(2);
         float[] tc = tCls.toArray(), tp = tPatch.toArray();
         double[] s1 = new double[k], s2 = new double[kp];

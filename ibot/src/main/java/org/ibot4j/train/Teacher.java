@@ -66,6 +66,12 @@ public final class Teacher {
         float m = (float) momentum, om = (float) (1 - momentum);
         for (int i = 0; i < teacherTensors.size(); i++) {
             Tensor t = teacherTensors.get(i), s = studentTensors.get(i).contiguous();
+            if (t.device() == org.ibot4j.runtime.tensor.Device.CUDA) {
+                org.ibot4j.runtime.backend.cuda.CudaOps.requireDevice("teacher EMA", s);
+                org.ibot4j.runtime.backend.cuda.CudaBackend.shared().emaUpdate(org.ibot4j.runtime.backend.cuda.CudaTensors.address(t),
+                        org.ibot4j.runtime.backend.cuda.CudaTensors.address(s), t.size(), m);
+                continue;
+            }
             float[] ta = t.array(), sa = s.array();
             int to = t.offset(), so = s.offset(), n = t.size();
             for (int j = 0; j < n; j++) ta[to + j] = ta[to + j] * m + sa[so + j] * om;

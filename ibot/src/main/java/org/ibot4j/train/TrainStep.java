@@ -10,6 +10,7 @@ import org.ibot4j.runtime.autograd.GradMode;
 import org.ibot4j.runtime.optim.AdamW;
 import org.ibot4j.runtime.optim.GradClip;
 import org.ibot4j.runtime.optim.ParamGroup;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -68,7 +69,16 @@ public final class TrainStep {
         for (ParamGroup g : groups) g.setLr(lr);
         groups.get(0).setWeightDecay(wd);
 
-        // 2. forward passes and loss
+        // 2. inputs to the models' device (uploads only; the loss weights its patch term from the host masks)
+        Device device = student.parameters().get(0).tensor().device();
+        Tensor hostMasks = masks;
+        if (device != Device.CPU) {
+            globalCrops = globalCrops.to(device);
+            localCrops = localCrops == null ? null : localCrops.to(device);
+            masks = masks.to(device);
+        }
+
+        // 3. forward passes and loss
         IbotHead.Output tOut;
         try (var s = GradMode.noGrad()) {
             tOut = teacher.forwardGlobal(globalCrops, null);
@@ -77,7 +87,7 @@ public final class TrainStep {
         Tensor sLoc = localCrops == null ? null : student.forwardLocalCls(localCrops);
         int b = globalCrops.dim(0) / ngcrops;
         List<Tensor> maskList = new ArrayList<>();
-        for (int q = 0; q < ngcrops; q++) maskList.add(masks.slice(0, q * b, (q + 1) * b));
+        for (int q = 0; q < ngcrops; q++) maskList.add(hostMasks.slice(0, q * b, (q + 1) * b));
         IbotLoss.Parts parts = loss.forward(sOut, tOut, sLoc, maskList, epoch);
         float total = parts.total().item();
 
@@ -118,6 +128,7 @@ public final class TrainStep {
 
     private static int[] argmax(Tensor logits, int from, int to) {
         Tensor rows = logits.slice(0, from, to).contiguous();
+        if (rows.device() != Device.CPU) return rows.argmax(1).data();  // on the device; the indices come back
         float[] a = rows.array();
         int off = rows.offset(), k = rows.dim(1);
         int[] out = new int[to - from];

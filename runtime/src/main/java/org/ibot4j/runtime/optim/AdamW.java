@@ -1,5 +1,9 @@
 package org.ibot4j.runtime.optim;
 
+import org.ibot4j.runtime.backend.cuda.CudaBackend;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.backend.cuda.CudaTensors;
+import org.ibot4j.runtime.tensor.Device;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +49,8 @@ public final class AdamW implements Optimizer {
     private final List<ParamGroup> groups;
     private final double beta1, beta2, eps;
     private final Map<Tensor, State> state = new IdentityHashMap<>();
+    /** Moments of GPU parameters, kept on the device: {m, v} and the step count in {@link #state}'s State. */
+    private final Map<Tensor, Tensor[]> deviceMoments = new IdentityHashMap<>();
 
     /** β = (0.9, 0.999), ε = 1e-8. */
     public AdamW(List<ParamGroup> groups) { this(groups, 0.9, 0.999, 1e-8); }
@@ -67,14 +73,26 @@ public final class AdamW implements Optimizer {
 
     public double eps() { return eps; }
 
-    /** The state of {@code param}, or null before its first step. */
-    public State state(Tensor param) { return state.get(param); }
+    /**
+     * The state of {@code param}, or null before its first step. For a GPU parameter the moments are copied to the
+     * host (for checkpoints): the returned arrays are a snapshot, not live.
+     */
+    public State state(Tensor param) {
+        State s = state.get(param);
+        Tensor[] mv = deviceMoments.get(param);
+        if (s == null || mv == null) return s;
+        return new State(s.step, mv[0].toArray(), mv[1].toArray());
+    }
 
     /** Installs state for {@code param} (e.g. from a checkpoint); arrays must match the parameter's size. */
     public void setState(Tensor param, State s) {
         if (s.expAvg.length != param.size())
             throw new IllegalArgumentException("state of size " + s.expAvg.length + " for a parameter of size " + param.size());
         state.put(param, s);
+        if (param.device() == Device.CUDA)
+            deviceMoments.put(param, new Tensor[] {Tensor.of(s.expAvg, param.shape()).to(Device.CUDA),
+                    Tensor.of(s.expAvgSq, param.shape()).to(Device.CUDA)});
+        else deviceMoments.remove(param);
     }
 
     @Override public void step() {
@@ -83,11 +101,24 @@ public final class AdamW implements Optimizer {
                 Tensor p = e.tensor();
                 Tensor grad = Params.denseGrad(p);
                 if (grad == null) continue;
+                if (p.device() == Device.CUDA) { stepOnDevice(p, grad, g.lr(), g.weightDecay()); continue; }
                 State s = state.computeIfAbsent(p, k -> new State(0, new float[k.size()], new float[k.size()]));
                 s.step++;
                 update(p.array(), p.offset(), grad.array(), grad.offset(), s, g.lr(), g.weightDecay());
             }
         }
+    }
+
+    /** The same update by the {@code ibot_adamw_update} kernel, parameters, gradients and moments on the GPU. */
+    private void stepOnDevice(Tensor p, Tensor grad, double lr, double wd) {
+        CudaOps.requireDevice("AdamW", grad);
+        State s = state.computeIfAbsent(p, k -> new State(0, new float[0], new float[0]));
+        Tensor[] mv = deviceMoments.computeIfAbsent(p, k -> new Tensor[] {Tensor.zeros(k.shape(), Device.CUDA), Tensor.zeros(k.shape(), Device.CUDA)});
+        s.step++;
+        double bc1 = 1 - Math.pow(beta1, s.step), bc2 = 1 - Math.pow(beta2, s.step);
+        CudaBackend.shared().adamwUpdate(CudaTensors.address(p), CudaTensors.address(grad), CudaTensors.address(mv[0]),
+                CudaTensors.address(mv[1]), p.size(), (float) (1 - lr * wd), (float) beta1, (float) beta2,
+                (float) -(lr / bc1), (float) Math.sqrt(bc2), (float) eps);
     }
 
     private void update(float[] p, int po, float[] g, int go, State s, double lr, double wd) {

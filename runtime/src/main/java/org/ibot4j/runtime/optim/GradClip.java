@@ -1,5 +1,9 @@
 package org.ibot4j.runtime.optim;
 
+import org.ibot4j.runtime.backend.cuda.CudaBackend;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.backend.cuda.CudaTensors;
+import org.ibot4j.runtime.tensor.Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -35,6 +39,7 @@ public final class GradClip {
     /** {@link #perParameter(List, double)} over named parameters: name → norm before clipping (grad-less ones omitted). */
     public static LinkedHashMap<String, Float> perParameter(Map<String, Tensor> params, double maxNorm) {
         checkMax(maxNorm);
+        if (params.values().stream().anyMatch(p -> p.device() == Device.CUDA)) return perParameterOnDevice(params, (float) maxNorm);
         LinkedHashMap<String, Float> norms = new LinkedHashMap<>();
         params.forEach((name, p) -> {
             Float n = clipOne(p, (float) maxNorm);
@@ -64,6 +69,32 @@ public final class GradClip {
         float coef = Math.min(1f, (1f / (total + EPS)) * (float) maxNorm);
         for (Tensor g : grads) scale(g, coef);
         return total;
+    }
+
+    /**
+     * The per-parameter clipping of GPU gradients: each norm and scale is computed on the device (the clip factor
+     * never visits the host); the norms, kept there as doubles, come back in one copy at the end for the log.
+     */
+    private static LinkedHashMap<String, Float> perParameterOnDevice(Map<String, Tensor> params, float maxNorm) {
+        java.util.List<String> names = new ArrayList<>();
+        params.forEach((name, p) -> { if (p.grad() != null) names.add(name); });
+        LinkedHashMap<String, Float> norms = new LinkedHashMap<>();
+        if (names.isEmpty()) return norms;
+        Tensor sums = Tensor.zeros(org.ibot4j.runtime.tensor.Shape.of(2 * names.size()), Device.CUDA);  // one double per name
+        long base = CudaTensors.address(sums);
+        for (int i = 0; i < names.size(); i++) {
+            Tensor p = params.get(names.get(i));
+            CudaOps.requireDevice("clip_gradients", p.grad());
+            Tensor g = Params.denseGrad(p);
+            if (g != p.grad()) p.setGrad(g);
+            CudaBackend.shared().clipByNorm(CudaTensors.address(g), g.size(), maxNorm, base + (long) i * Double.BYTES);
+        }
+        float[] raw = sums.toArray();
+        for (int i = 0; i < names.size(); i++) {
+            long bits = (Float.floatToRawIntBits(raw[2 * i + 1]) & 0xffffffffL) << 32 | (Float.floatToRawIntBits(raw[2 * i]) & 0xffffffffL);
+            norms.put(names.get(i), (float) Math.sqrt(Double.longBitsToDouble(bits)));
+        }
+        return norms;
     }
 
     private static Float clipOne(Tensor p, float maxNorm) {

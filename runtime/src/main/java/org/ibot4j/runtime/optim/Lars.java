@@ -42,6 +42,7 @@ public final class Lars implements Optimizer {
                 Tensor p = e.tensor();
                 Tensor grad = Params.denseGrad(p);
                 if (grad == null) continue;
+                Params.requireHost(p, "LARS");
                 float[] pa = p.array(), ga = grad.array();
                 int po = p.offset(), go = grad.offset(), n = p.size();
                 float[] d = new float[n];

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.ibot4j.runtime.tensor.Tensor;
 
-/** Checks shared by the optimisers: parameters are dense heap tensors, each in exactly one group. */
+/** Checks shared by the optimisers: parameters are dense tensors (heap or GPU), each in exactly one group. */
 final class Params {
     private Params() {}
 
@@ -20,7 +20,6 @@ final class Params {
                     throw new IllegalArgumentException("parameter '" + e.name() + "' is the same tensor as '" + prev + "': a tensor may appear in only one group, once");
                 if (!e.tensor().isContiguous())
                     throw new IllegalArgumentException("parameter '" + e.name() + "' is a strided view; optimisers update dense tensors in place");
-                e.tensor().array();  // fails clearly when the tensor is not on the CPU heap
             }
         }
         return List.copyOf(groups);
@@ -33,6 +32,13 @@ final class Params {
         return g.isContiguous() ? g : g.contiguousCopy();
     }
 
+    /** Refuses a GPU parameter in an optimiser that updates only heap tensors. */
+    static void requireHost(Tensor p, String optimizer) {
+        if (p.device() != org.ibot4j.runtime.tensor.Device.CPU)
+            throw new IllegalStateException(optimizer + " updates parameters on the CPU only; this one is on " + p.device()
+                    + " (AdamW runs on the GPU)");
+    }
+
     /** Sum of squares of a dense slice, accumulated in double. */
     static double sumSquares(float[] a, int off, int n) {
         double s = 0;
@@ -42,6 +48,10 @@ final class Params {
 
     /** L2 norm of a tensor's values, accumulated in double and rounded to float (like a float32 norm). */
     static float norm(Tensor t) {
+        if (t.device() != org.ibot4j.runtime.tensor.Device.CPU) {
+            float[] v = t.toArray();
+            return (float) Math.sqrt(sumSquares(v, 0, v.length));
+        }
         Tensor d = t.isContiguous() ? t : t.contiguousCopy();
         return (float) Math.sqrt(sumSquares(d.array(), d.offset(), d.size()));
     }

@@ -1,0 +1,78 @@
+package org.ibot4j.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Map;
+import org.ibot4j.model.MultiCropWrapper;
+import org.ibot4j.nativebind.cuda.Cublas;
+import org.ibot4j.nativebind.cuda.Cuda;
+import org.ibot4j.nativebind.cuda.Nvrtc;
+import org.ibot4j.runtime.backend.cuda.CudaTensors;
+import org.ibot4j.runtime.random.Rng;
+import org.ibot4j.runtime.tensor.Device;
+import org.ibot4j.runtime.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole iBOT iteration with student, teacher, loss centers and optimiser state on the GPU: two steps give the
+ * losses, parameters, teacher and centers of the same two steps on the CPU, and a step copies nothing large back
+ * (only the logged scalars, the teacher's arg-max and the gradient norms). GPU or host-memory fakes; skips otherwise.
+ */
+class CudaGpuTrainStepTest {
+    private record Setup(MultiCropWrapper student, MultiCropWrapper teacher, IbotLoss loss, TrainStep step) {}
+
+    private static Setup setup(Device device) {
+        MultiCropWrapper student = StepOfficialTest.network(true), teacher = StepOfficialTest.network(false);
+        teacher.loadStateDict(student.stateDict(), false);
+        teacher.setTrainable(false);
+        IbotLoss loss = new IbotLoss(IbotLoss.Config.of(32, 32, 2, 2, 0.04, 0.07, 0.04, 0.07, 30, 100));
+        student.to(device);
+        teacher.to(device);
+        loss.to(device);
+        return new Setup(student, teacher, loss, new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 0, 2));
+    }
+
+    private static Tensor[] inputs(Rng rng) {
+        Tensor masks = Tensor.zeros(4, 8, 8);
+        for (int i = 0; i < 4 * 64; i += 3) masks.array()[i] = 1f;
+        return new Tensor[] {Tensor.randn(rng, 4, 3, 32, 32), Tensor.randn(rng, 4, 3, 16, 16), masks};
+    }
+
+    @Test
+    void twoStepsOnTheGpuMatchTheCpu() {
+        assumeTrue(Cuda.available(), () -> "no GPU: " + Cuda.unavailableReason());
+        assumeTrue(Cublas.isLoaded() && Nvrtc.isLoaded(), "no cuBLAS or NVRTC");
+        Setup cpu = setup(Device.CPU), gpu = setup(Device.CUDA);
+        assertEquals(Device.CUDA, gpu.student().parameters().get(0).tensor().device());
+        CudaTensors.Transfers lastStep = null;
+        for (int it = 0; it < 2; it++) {
+            Tensor[] in = inputs(new Rng(40 + it));
+            TrainStep.Result rc = cpu.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
+            CudaTensors.Transfers before = CudaTensors.transfers();
+            TrainStep.Result rg = gpu.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
+            lastStep = CudaTensors.transfers().since(before);
+            assertEquals(rc.loss(), rg.loss(), 2e-4 * Math.abs(rc.loss()), "loss of step " + it);
+            assertEquals(rc.cls(), rg.cls(), 2e-4 * Math.abs(rc.cls()) + 1e-6, "cls term of step " + it);
+            assertEquals(rc.patch(), rg.patch(), 2e-4 * Math.abs(rc.patch()) + 1e-6, "patch term of step " + it);
+            rc.gradNormsBeforeClip().forEach((n, v) ->
+                    assertEquals(v, rg.gradNormsBeforeClip().get(n), 1e-3 * Math.max(1, v), "grad norm of " + n));
+        }
+        compare("student", cpu.student().stateDict(), gpu.student().stateDict());
+        compare("teacher", cpu.teacher().stateDict(), gpu.teacher().stateDict());
+        compare("loss", cpu.loss().stateDict(), gpu.loss().stateDict());
+        // Uploads: the crops and masks (and small per-step constants); downloads: scalars, arg-max rows, norms only.
+        assertTrue(lastStep.downloads() <= 8, "a step made " + lastStep.downloads() + " downloads");
+        assertTrue(lastStep.downloadBytes() < 4096, "a step downloaded " + lastStep.downloadBytes() + " bytes");
+    }
+
+    private static void compare(String what, Map<String, Tensor> want, Map<String, Tensor> got) {
+        assertEquals(want.keySet(), got.keySet(), what + " keys");
+        want.forEach((k, w) -> {
+            float[] a = w.toArray(), b = got.get(k).toArray();
+            for (int i = 0; i < a.length; i++)
+                assertEquals(a[i], b[i], 1e-4f * Math.max(1f, Math.abs(a[i])), what + " " + k + " at " + i);
+        });
+    }
+}
