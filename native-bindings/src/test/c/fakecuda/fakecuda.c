@@ -145,11 +145,12 @@ int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     for (int j = 0; j < cols; j++) { double sw = 0, sb = 0; for (int r = 0; r < rows; r++) { long i = (long) r * cols + j; sw += (double) gy[i] * ((x[i] - mean[r]) * rstd[r]); sb += gy[i]; }
       if (gw) gw[j] += (float) sw; if (gb) gb[j] += (float) sb; } return 0; }
   if (!strcmp(k, "ibot_adamw_update")) { float* p = P(0, float*); float* g = P(1, float*); float* m = P(2, float*); float* v = P(3, float*); int n = P(4, int);
-    float decay = P(5, float), b1 = P(6, float), b2 = P(7, float), neg = P(8, float), bc2 = P(9, float), eps = P(10, float);
-    for (int i = 0; i < n; i++) { float pi = p[i] * decay, mi = m[i] * b1 + (1 - b1) * g[i], vi = v[i] * b2 + (1 - b2) * g[i] * g[i];
+    float decay = P(5, float), b1 = P(6, float), ob1 = P(7, float), b2 = P(8, float), ob2 = P(9, float), neg = P(10, float),
+      bc2 = P(11, float), eps = P(12, float);
+    for (int i = 0; i < n; i++) { float pi = p[i] * decay, mi = m[i] * b1 + ob1 * g[i], vi = v[i] * b2 + ob2 * g[i] * g[i];
       m[i] = mi; v[i] = vi; p[i] = pi + neg * mi / (sqrtf(vi) / bc2 + eps); } return 0; }
-  if (!strcmp(k, "ibot_ema_update")) { float* t = P(0, float*); float* s = P(1, float*); int n = P(2, int); float mo = P(3, float);
-    for (int i = 0; i < n; i++) t[i] = t[i] * mo + s[i] * (1 - mo); return 0; }
+  if (!strcmp(k, "ibot_ema_update")) { float* t = P(0, float*); float* s = P(1, float*); int n = P(2, int); float mo = P(3, float), om = P(4, float);
+    for (int i = 0; i < n; i++) t[i] = t[i] * mo + s[i] * om; return 0; }
   if (!strcmp(k, "ibot_map")) return twin_map(gx, bx, params);
   if (!strcmp(k, "ibot_reduce")) return twin_reduce(gx, bx, params);
   fprintf(stderr, "fake cuLaunchKernel: no twin for %s\n", k); return 1;

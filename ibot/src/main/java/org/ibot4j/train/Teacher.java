@@ -69,7 +69,7 @@ public final class Teacher {
             if (t.device() == org.ibot4j.runtime.tensor.Device.CUDA) {
                 org.ibot4j.runtime.backend.cuda.CudaOps.requireDevice("teacher EMA", s);
                 org.ibot4j.runtime.backend.cuda.CudaBackend.shared().emaUpdate(org.ibot4j.runtime.backend.cuda.CudaTensors.address(t),
-                        org.ibot4j.runtime.backend.cuda.CudaTensors.address(s), t.size(), m);
+                        org.ibot4j.runtime.backend.cuda.CudaTensors.address(s), t.size(), momentum);
                 continue;
             }
             float[] ta = t.array(), sa = s.array();

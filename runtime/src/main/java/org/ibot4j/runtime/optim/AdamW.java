@@ -113,11 +113,13 @@ public final class AdamW implements Optimizer {
     private void stepOnDevice(Tensor p, Tensor grad, double lr, double wd) {
         CudaOps.requireDevice("AdamW", grad);
         State s = state.computeIfAbsent(p, k -> new State(0, new float[0], new float[0]));
-        Tensor[] mv = deviceMoments.computeIfAbsent(p, k -> new Tensor[] {Tensor.zeros(k.shape(), Device.CUDA), Tensor.zeros(k.shape(), Device.CUDA)});
+        Tensor[] mv = deviceMoments.computeIfAbsent(p, k -> s.expAvg.length == k.size()  // restored before the move
+                ? new Tensor[] {Tensor.of(s.expAvg, k.shape()).to(Device.CUDA), Tensor.of(s.expAvgSq, k.shape()).to(Device.CUDA)}
+                : new Tensor[] {Tensor.zeros(k.shape(), Device.CUDA), Tensor.zeros(k.shape(), Device.CUDA)});
         s.step++;
         double bc1 = 1 - Math.pow(beta1, s.step), bc2 = 1 - Math.pow(beta2, s.step);
         CudaBackend.shared().adamwUpdate(CudaTensors.address(p), CudaTensors.address(grad), CudaTensors.address(mv[0]),
-                CudaTensors.address(mv[1]), p.size(), (float) (1 - lr * wd), (float) beta1, (float) beta2,
+                CudaTensors.address(mv[1]), p.size(), (float) (1 - lr * wd), beta1, beta2,
                 (float) -(lr / bc1), (float) Math.sqrt(bc2), (float) eps);
     }
 

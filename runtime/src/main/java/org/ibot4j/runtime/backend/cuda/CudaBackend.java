@@ -67,6 +67,15 @@ public final class CudaBackend implements Backend, AutoCloseable {
         return b;
     }
 
+    /**
+     * Makes a backend of {@code precision} the one device tensors run on from now on (benchmarks compare precisions in
+     * one process); work already enqueued is unaffected. Returns it.
+     */
+    public static synchronized CudaBackend useShared(GemmPrecision precision) {
+        if (shared == null || shared.precision != precision) shared = create(precision);
+        return shared;
+    }
+
     public GemmPrecision precision() { return precision; }
 
     @Override public String name() { return "cuda(" + Cuda.device() + ", gemm=" + precision.name().toLowerCase() + ")"; }
@@ -371,30 +380,34 @@ public final class CudaBackend implements Backend, AutoCloseable {
      * One AdamW step over n elements, the arithmetic of {@code optim.AdamW}: decay = 1 - lr·wd,
      * negStepSize = -lr / (1 - beta1^t), bc2Sqrt = sqrt(1 - beta2^t). Updates p, m and v in place.
      */
-    public synchronized void adamwUpdate(float[] p, float[] g, float[] m, float[] v, int n, float decay, float beta1,
-                                         float beta2, float negStepSize, float bc2Sqrt, float eps) {
+    public synchronized void adamwUpdate(float[] p, float[] g, float[] m, float[] v, int n, float decay, double beta1,
+                                         double beta2, float negStepSize, float bc2Sqrt, float eps) {
         if (n == 0) return;
         Cuda.makeCurrent();
         long pp = upload(0, p, 0, n), pg = upload(1, g, 0, n), pm = upload(2, m, 0, n), pv = upload(3, v, 0, n);
-        launch1d("ibot_adamw_update", n, pp, pg, pm, pv, n, decay, beta1, beta2, negStepSize, bc2Sqrt, eps);
+        adamwUpdate(pp, pg, pm, pv, n, decay, beta1, beta2, negStepSize, bc2Sqrt, eps);
         download(pp, p, 0, n);
         download(pm, m, 0, n);
         download(pv, v, 0, n);
     }
 
-    /** {@link #adamwUpdate(float[], float[], float[], float[], int, float, float, float, float, float, float)} on device addresses. */
-    public synchronized void adamwUpdate(long p, long g, long m, long v, int n, float decay, float beta1, float beta2,
+    /**
+     * {@link #adamwUpdate(float[], float[], float[], float[], int, float, double, double, float, float, float)} on device
+     * addresses; the betas are doubles so that 1 − β is rounded to float as the CPU optimiser rounds it.
+     */
+    public synchronized void adamwUpdate(long p, long g, long m, long v, int n, float decay, double beta1, double beta2,
                                          float negStepSize, float bc2Sqrt, float eps) {
         if (n == 0) return;
         Cuda.makeCurrent();
-        launch1d("ibot_adamw_update", n, p, g, m, v, n, decay, beta1, beta2, negStepSize, bc2Sqrt, eps);
+        launch1d("ibot_adamw_update", n, p, g, m, v, n, decay, (float) beta1, (float) (1 - beta1), (float) beta2,
+                (float) (1 - beta2), negStepSize, bc2Sqrt, eps);
     }
 
     /** Teacher EMA on device addresses: t = t·momentum + s·(1 - momentum). */
-    public synchronized void emaUpdate(long teacher, long student, int n, float momentum) {
+    public synchronized void emaUpdate(long teacher, long student, int n, double momentum) {
         if (n == 0) return;
         Cuda.makeCurrent();
-        launch1d("ibot_ema_update", n, teacher, student, n, momentum);
+        launch1d("ibot_ema_update", n, teacher, student, n, (float) momentum, (float) (1 - momentum));
     }
 
     /**
@@ -424,11 +437,11 @@ public final class CudaBackend implements Backend, AutoCloseable {
     }
 
     /** Teacher EMA over n elements: t = t·momentum + s·(1 - momentum). */
-    public synchronized void emaUpdate(float[] teacher, float[] student, int n, float momentum) {
+    public synchronized void emaUpdate(float[] teacher, float[] student, int n, double momentum) {
         if (n == 0) return;
         Cuda.makeCurrent();
         long pt = upload(0, teacher, 0, n), ps = upload(1, student, 0, n);
-        launch1d("ibot_ema_update", n, pt, ps, n, momentum);
+        emaUpdate(pt, ps, n, momentum);
         download(pt, teacher, 0, n);
     }
 

@@ -150,23 +150,25 @@ public final class CudaParity {
         int n = 70_001;
         float[] p = rand(n, 1), g = rand(n, 1), m = rand(n, 0.1f), v = new float[n];
         for (int i = 0; i < n; i++) v[i] = Math.abs(rand(1, 0.01f)[0]);
-        float lr = 5e-4f, wd = 0.04f, b1 = 0.9f, b2 = 0.999f;
+        double lr = 5e-4, wd = 0.04, beta1 = 0.9, beta2 = 0.999;
+        float b1 = (float) beta1, b2 = (float) beta2, ob1 = (float) (1 - beta1), ob2 = (float) (1 - beta2);
         int t = 3;
-        float decay = 1 - lr * wd, neg = (float) -(lr / (1 - Math.pow(b1, t))), bc2 = (float) Math.sqrt(1 - Math.pow(b2, t));
+        float decay = (float) (1 - lr * wd), neg = (float) -(lr / (1 - Math.pow(beta1, t))), bc2 = (float) Math.sqrt(1 - Math.pow(beta2, t));
         float[] pe = p.clone(), me = m.clone(), ve = v.clone();
         for (int i = 0; i < n; i++) {  // the arithmetic of optim.AdamW
-            float pi = pe[i] * decay, mi = me[i] * b1 + (1 - b1) * g[i], vi = ve[i] * b2 + (1 - b2) * g[i] * g[i];
+            float pi = pe[i] * decay, mi = me[i] * b1 + ob1 * g[i], vi = ve[i] * b2 + ob2 * g[i] * g[i];
             me[i] = mi;
             ve[i] = vi;
             pe[i] = pi + neg * mi / ((float) Math.sqrt(vi) / bc2 + 1e-8f);
         }
         float[] pg = p.clone(), mg = m.clone(), vg = v.clone();
-        gpu.adamwUpdate(pg, g, mg, vg, n, decay, b1, b2, neg, bc2, 1e-8f);
+        gpu.adamwUpdate(pg, g, mg, vg, n, decay, beta1, beta2, neg, bc2, 1e-8f);
         compare("adamwUpdate p", pe, pg, 1e-6);
         compare("adamwUpdate v", ve, vg, 1e-6);
         float[] te = rand(n, 1), s = rand(n, 1), tg = te.clone();
-        for (int i = 0; i < n; i++) te[i] = te[i] * 0.996f + s[i] * (1 - 0.996f);
-        gpu.emaUpdate(tg, s, n, 0.996f);
+        float mo = (float) 0.996, om = (float) (1 - 0.996);  // the arithmetic of train.Teacher
+        for (int i = 0; i < n; i++) te[i] = te[i] * mo + s[i] * om;
+        gpu.emaUpdate(tg, s, n, 0.996);
         compare("emaUpdate", te, tg, 1e-6);
         float[] gr = rand(n, 1), ge = gr.clone();
         double norm = 0;
