@@ -18,6 +18,9 @@ import org.ibot4j.nativebind.cuda.Nvrtc;
 import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.backend.cuda.CudaBackend;
+import org.ibot4j.runtime.backend.cuda.CudaMemory;
+import org.ibot4j.runtime.tensor.Device;
+import org.ibot4j.runtime.backend.cuda.CudaOpsParity;
 import org.ibot4j.runtime.backend.cuda.CudaParity;
 import org.ibot4j.runtime.backend.cuda.GemmPrecision;
 import org.ibot4j.runtime.random.Rng;
@@ -28,12 +31,14 @@ import org.ibot4j.train.TrainStep;
 
 /**
  * The GPU check, run from the jar on a machine with a GPU and no Maven ({@code scripts/gpu-check.sh}):
- * {@code java -cp ibot.jar org.ibot4j.gpucheck.GpuCheck [bindings] [parity] [gemm] [step] [--batch N] [--local_crops N]
+ * {@code java -cp ibot.jar org.ibot4j.gpucheck.GpuCheck [bindings] [parity] [ops] [stepcheck] [gemm] [step] [--batch N] [--local_crops N]
  * [--reps N] [--gemm fp32|tf32|bf16] [--quick]}. Parts: {@code bindings} (errors come back as
  * exceptions with the library's error name; NVRTC compile log; a kernel launched and timed), {@code parity} (every CUDA backend method against the scalar
- * CPU reference), {@code gemm} (TFLOP/s of FP32/TF32/BF16 through our cuBLAS binding, plus the backend's seam
+ * CPU reference), {@code ops} (every op on device tensors against the CPU op, values and gradients),
+ * {@code stepcheck} (three iBOT steps of a small ViT resident on the GPU against the same steps on the CPU, and the
+ * host copies a step makes), {@code gemm} (TFLOP/s of FP32/TF32/BF16 through our cuBLAS binding, plus the backend's seam
  * SGEMM with its host copies and the CPU vector GEMM), {@code step} (a timed iBOT pre-training step, ViT-S/16,
- * 2×224 + L×96 crops, out_dim 8192, on the CUDA backend). Prints figures as {@code key=value} lines; exits 1
+ * 2×224 + L×96 crops, out_dim 8192, models and optimiser state resident on the GPU). Prints figures as {@code key=value} lines; exits 1
  * when a check fails and 2 when there is no usable GPU, saying why.
  */
 public final class GpuCheck {
@@ -52,14 +57,14 @@ public final class GpuCheck {
                 case "--out_dim" -> outDim = Integer.parseInt(args[++i]);
                 case "--gemm" -> gemm = args[++i];
                 case "--quick" -> quick = true;
-                case "bindings", "parity", "gemm", "step" -> parts.add(args[i]);
+                case "bindings", "parity", "ops", "stepcheck", "gemm", "step" -> parts.add(args[i]);
                 default -> {
                     System.err.println("GpuCheck: unknown argument '" + args[i] + "'");
                     System.exit(64);
                 }
             }
         }
-        if (parts.isEmpty()) parts = List.of("bindings", "parity", "gemm", "step");
+        if (parts.isEmpty()) parts = List.of("bindings", "parity", "ops", "stepcheck", "gemm", "step");
         if (!Cuda.available()) {
             System.out.println("gpu_check=FAIL reason=\"CUDA unavailable: " + Cuda.unavailableReason() + "\"");
             System.exit(2);
@@ -80,6 +85,11 @@ public final class GpuCheck {
                 ok &= switch (part) {
                     case "bindings" -> BindingChecks.run();
                     case "parity" -> parity();
+                    case "ops" -> ops();
+                    case "stepcheck" -> {
+                        CudaBackend.useShared(GemmPrecision.FP32);
+                        yield StepParity.run();
+                    }
                     case "gemm" -> gemm(quick);
                     case "step" -> step(GemmPrecision.valueOf(gemm.toUpperCase()), batch, localCrops, outDim, reps);
                     default -> true;
@@ -106,6 +116,19 @@ public final class GpuCheck {
             if (!r.ok()) failed++;
         }
         System.out.println("parity_checks=" + results.size() + " parity_failed=" + failed);
+        return failed == 0;
+    }
+
+    /** Every op on device tensors vs the CPU (values and gradients), through the FP32 shared backend. */
+    private static boolean ops() {
+        CudaBackend.useShared(GemmPrecision.FP32);
+        int failed = 0;
+        List<CudaParity.Result> results = CudaOpsParity.run();
+        for (CudaParity.Result r : results) {
+            System.out.println("ops " + r);
+            if (!r.ok()) failed++;
+        }
+        System.out.println("ops_checks=" + results.size() + " ops_failed=" + failed);
         return failed == 0;
     }
 
@@ -151,11 +174,15 @@ public final class GpuCheck {
         return x;
     }
 
-    /** One iBOT pre-training iteration on the CUDA backend (host round trips per kernel for now), timed. */
+    /**
+     * One iBOT pre-training iteration with student, teacher, centers and AdamW state resident on the GPU (the crops
+     * and masks are uploaded per step like a training run's batches), timed after a warm-up step. Reports the median
+     * step time, images/s, the pool's peak bytes held by tensors and reserved from the driver, and the driver's view of
+     * used memory.
+     */
     private static boolean step(GemmPrecision precision, int batch, int localCrops, int outDim, int reps) {
-        CudaBackend cuda = CudaBackend.create(precision);
-        Backends.setDefault(cuda);
-        System.out.println("step backend=" + cuda.name());
+        CudaBackend cuda = CudaBackend.useShared(precision);
+        System.out.println("step backend=" + cuda.name() + " tensors=device-resident");
         Rng rng = new Rng(0);
         VitConfig base = VitArch.config("vit_small", 16, null, null, null);
         HeadConfig head = HeadConfig.of(base.embedDim(), outDim, true, true);
@@ -165,6 +192,9 @@ public final class GpuCheck {
                 rng.split()), new IbotHead(head, rng.split()));
         Teacher.initFrom(student, teacher);
         IbotLoss loss = new IbotLoss(IbotLoss.Config.of(outDim, outDim, 2, localCrops, 0.04, 0.04, 0.04, 0.04, 0, 100));
+        student.to(Device.CUDA);
+        teacher.to(Device.CUDA);
+        loss.to(Device.CUDA);
         TrainStep step = new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 0, 2);
         Tensor global = Tensor.randn(rng, 2 * batch, 3, 224, 224);
         Tensor local = localCrops == 0 ? null : Tensor.randn(rng, localCrops * batch, 3, 96, 96);
@@ -177,7 +207,9 @@ public final class GpuCheck {
         float lossValue = Float.NaN;
         for (int i = -1; i < reps; i++) {
             long t0 = System.nanoTime();
+            if (i == 0) CudaMemory.resetPeaks();
             lossValue = step.run(global, local, masks, 0, Math.max(0, i), 5e-4, 0.04, 0.996).loss();
+            CudaDriver.ctxSynchronize();
             double t = (System.nanoTime() - t0) / 1e6;
             if (i >= 0) ms[i] = t;
             long[] info = CudaDriver.memGetInfo();
@@ -187,8 +219,10 @@ public final class GpuCheck {
         Arrays.sort(ms);
         double med = reps == 0 ? Double.NaN : ms[reps / 2];
         System.out.printf("ibot_step arch=vit_small/16 batch=%d crops=2x224+%dx96 out_dim=%d gemm=%s step_ms=%.0f "
-                        + "images_per_s=%.2f gpu_mem_used_peak_mib=%d scratch_mib=%d jvm_heap_max_mib=%d%n",
+                        + "images_per_s=%.2f gpu_mem_used_peak_mib=%d pool_peak_in_use_mib=%d pool_peak_reserved_mib=%d "
+                        + "scratch_mib=%d jvm_heap_max_mib=%d%n",
                 batch, localCrops, outDim, precision.name().toLowerCase(), med, batch / (med / 1e3), maxUsed >> 20,
+                CudaMemory.stats().peakInUseBytes() >> 20, CudaMemory.stats().peakReservedBytes() >> 20,
                 cuda.scratchBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
         return Float.isFinite(lossValue);
     }
