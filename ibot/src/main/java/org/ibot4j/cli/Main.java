@@ -2,7 +2,6 @@ package org.ibot4j.cli;
 
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.backend.DeviceSelection;
-import org.ibot4j.runtime.tensor.Device;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -29,12 +28,12 @@ public final class Main implements Runnable {
             description = "CPU kernel threads (default: all cores, or IBOT4J_THREADS).")
     void setThreads(int threads) {
         if (threads < 1) throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be >= 1, got " + threads);
-        if (Backends.current().device() != Device.CUDA) Backends.setCpuThreads(threads);
+        Backends.setCpuThreads(threads);
     }
 
     @Option(names = "--device", scope = ScopeType.INHERIT, paramLabel = "cuda|cpu|auto",
-            description = "Where kernels run: cuda, cpu, or auto (CUDA when usable, else the CPU, saying why on stderr). "
-                    + "Without it: the CPU (the CUDA backend still copies through the host on every kernel).")
+            description = "Where pre-training keeps the models and runs their kernels: cuda, cpu, or auto (the default: "
+                    + "CUDA when a GPU passes a smoke test, else the CPU; one stderr line says which and why).")
     void setDevice(String device) {
         try {
             DeviceSelection.apply(device, System.err);

@@ -69,7 +69,7 @@ public final class TrainStep {
         for (ParamGroup g : groups) g.setLr(lr);
         groups.get(0).setWeightDecay(wd);
 
-        // 2. inputs to the models' device (uploads only; the loss weights its patch term from the host masks)
+        // 1b. inputs to the models' device (uploads only; the loss weights its patch term from the host masks)
         Device device = student.parameters().get(0).tensor().device();
         Tensor hostMasks = masks;
         if (device != Device.CPU) {
@@ -78,7 +78,7 @@ public final class TrainStep {
             masks = masks.to(device);
         }
 
-        // 3. forward passes and loss
+        // 2. forward passes and loss
         IbotHead.Output tOut;
         try (var s = GradMode.noGrad()) {
             tOut = teacher.forwardGlobal(globalCrops, null);
@@ -123,6 +123,7 @@ public final class TrainStep {
 
         // 9. EMA of the teacher
         ema.update(momentum);
+        if (device == Device.CUDA) org.ibot4j.runtime.backend.cuda.CudaMemory.collectIfGrown();
         return new Result(total, parts.cls().item(), parts.patch().item(), lr, wd, acc, tArg, norms);
     }
 

@@ -22,6 +22,7 @@ import org.ibot4j.model.Backbones;
 import org.ibot4j.model.HeadConfig;
 import org.ibot4j.model.IbotHead;
 import org.ibot4j.model.MultiCropWrapper;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.nn.DropPath;
 import org.ibot4j.runtime.nn.Module;
 import org.ibot4j.runtime.optim.AdamW;
@@ -48,6 +49,8 @@ public final class Trainer {
 
     /** Student and teacher of a config, freshly initialised from {@code Rng(seed)}; the teacher is a frozen copy. */
     public record Networks(MultiCropWrapper student, MultiCropWrapper teacher) {}
+
+    private Device device = Device.CPU;
 
     public Trainer(TrainConfig config, Dataset dataset, PrintWriter out, PrintWriter err) {
         if (!config.optimizer().equals("adamw"))
@@ -86,6 +89,15 @@ public final class Trainer {
         return new Networks(student, teacher);
     }
 
+    /**
+     * Trains with the models, loss centers and optimiser state on {@code target} (moved there after any resume; the
+     * data pipeline stays on the CPU and each batch is uploaded once). Returns this.
+     */
+    public Trainer on(Device target) {
+        this.device = target;
+        return this;
+    }
+
     public MultiCropWrapper student() { return student; }
 
     public MultiCropWrapper teacher() { return teacher; }
@@ -113,6 +125,9 @@ public final class Trainer {
         } else if (config.loadFrom() != null) {
             throw new IOException("--load_from " + config.loadFrom() + ": no such file " + resume);
         }
+        student.to(device);
+        teacher.to(device);
+        loss.to(device);
         int ran = 0;
         try (DataLoader loader = new DataLoader(dataset, aug, masks, student.backbone().tokenStride(), config.batchSizePerGpu(), config.numWorkers(), config.seed())) {
             int iters = loader.batchesPerEpoch();

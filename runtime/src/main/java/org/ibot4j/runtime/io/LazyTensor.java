@@ -57,6 +57,12 @@ public final class LazyTensor {
                     + storage.key() + "') into a tensor of shape " + dst.shape());
         int n = shape.size();
         if (n == 0) return;
+        if (dst.device() != org.ibot4j.runtime.tensor.Device.CPU) {  // read on the host, then one upload
+            Tensor host = Tensor.zeros(shape);
+            readInto(host);
+            dst.copyFrom(host);
+            return;
+        }
         float[] out = dst.array();
         if (isContiguous(shape, strides) && dst.isContiguous()) {
             storage.read(storageOffset, out, dst.offset(), n);

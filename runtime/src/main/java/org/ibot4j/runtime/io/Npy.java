@@ -49,7 +49,7 @@ public final class Npy {
             out.u8(0);
             out.u16(header.length);
             out.bytes(header);
-            if (t.isContiguous()) out.floats(t.array(), t.offset(), t.size());
+            if (t.isContiguous() && t.device() == org.ibot4j.runtime.tensor.Device.CPU) out.floats(t.array(), t.offset(), t.size());
             else { float[] v = t.toArray(); out.floats(v, 0, v.length); }
         });
     }

@@ -212,7 +212,7 @@ public final class SafeTensors {
                 Tensor t = e.getValue();
                 long[] l = longs.get(e.getKey());
                 if (l != null) out.longs(l);
-                else if (t.isContiguous()) out.floats(t.array(), t.offset(), t.size());
+                else if (t.isContiguous() && t.device() == org.ibot4j.runtime.tensor.Device.CPU) out.floats(t.array(), t.offset(), t.size());
                 else { float[] v = t.toArray(); out.floats(v, 0, v.length); }
             }
         });

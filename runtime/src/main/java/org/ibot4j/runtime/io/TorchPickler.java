@@ -105,7 +105,7 @@ final class TorchPickler {
         if (s == null) {
             String key = Integer.toString(storages.size());
             if (t.savedDType() == DType.I64) s = new LongsOut(key, Int64Values.of(t, "at " + where));
-            else s = t.isContiguous() ? new FloatsOut(key, t.array(), t.offset(), t.size())
+            else s = t.isContiguous() && t.device() == org.ibot4j.runtime.tensor.Device.CPU ? new FloatsOut(key, t.array(), t.offset(), t.size())
                     : new FloatsOut(key, t.toArray(), 0, t.size());
             storages.add(s);
             seen.put(t, s);

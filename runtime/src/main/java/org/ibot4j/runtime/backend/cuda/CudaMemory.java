@@ -26,7 +26,7 @@ public final class CudaMemory {
 
     private static final TreeMap<Long, ArrayDeque<Long>> FREE = new TreeMap<>();
     private static long inUse, peakInUse, reserved, peakReserved, cached;
-    private static long allocations, reuses;
+    private static long allocations, reuses, liveAfterCollect;
     private static long budget = -1;
 
     private CudaMemory() {}
@@ -103,14 +103,39 @@ public final class CudaMemory {
         cached += bytes;
     }
 
-    /** Runs a garbage collection and gives the cleaners a moment, so unreachable tensors return their blocks. */
+    /**
+     * Runs a garbage collection and waits (up to 100 ms) until the cleaners stop returning blocks, so the storage of
+     * unreachable tensors is back in the pool.
+     */
     public static void collect() {
         System.gc();
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        long last = -1;
+        for (int i = 0; i < 100; i++) {
+            long now = stats().inUseBytes();
+            if (now == last && i >= 2) break;
+            last = now;
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
+        synchronized (CudaMemory.class) { liveAfterCollect = inUse; }
+    }
+
+    /**
+     * Collects when the bytes held by tensors (live or not yet cleaned) have grown past twice what was live after the
+     * last collection (plus 64 MiB). Called once per training step, it bounds the device memory of a run to about two
+     * steps' activations above its persistent state, without a collection every step.
+     */
+    public static void collectIfGrown() {
+        long held, base;
+        synchronized (CudaMemory.class) {
+            held = inUse;
+            base = liveAfterCollect;
+        }
+        if (held > 2 * base + (64L << 20)) collect();
     }
 
     /** Frees every cached (unused) block back to the driver. */

@@ -13,17 +13,17 @@ import org.junit.jupiter.api.Test;
 class DeviceSelectionTest {
     @Test void cpuIsAlwaysAvailable() {
         var c = DeviceSelection.choose("cpu");
-        assertEquals(Device.CPU, c.backend().device());
+        assertEquals(Device.CPU, c.device());
         assertEquals("device: cpu (requested)", c.line());
     }
 
     @Test void autoFallsBackToCpuWithTheReasonOrPicksCuda() {
         var c = DeviceSelection.choose(null);
         if (Cuda.available()) {
-            assertEquals(Device.CUDA, c.backend().device());
+            assertEquals(Device.CUDA, c.device());
             assertTrue(c.line().startsWith("device: cuda ("), c.line());
         } else {
-            assertEquals(Device.CPU, c.backend().device());
+            assertEquals(Device.CPU, c.device());
             assertEquals("device: cpu (CUDA unavailable: " + Cuda.unavailableReason() + ")", c.line());
             var e = assertThrows(IllegalArgumentException.class, () -> DeviceSelection.choose("cuda"));
             assertTrue(e.getMessage().contains(Cuda.unavailableReason()), e.getMessage());
