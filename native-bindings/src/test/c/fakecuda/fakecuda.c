@@ -75,6 +75,14 @@ static int twin_map(unsigned gx, unsigned bx, void** params) {
       default: return 1; }
     y[iy] = r; }
   return 0; }
+// Twins of ibot_gather (y[iy] = x[ia + idx[ib]*axis]) and ibot_scatter_add (gx[ia + idx[ib]*axis] += gy[iy]).
+static int twin_gather(int scatter, unsigned gx, unsigned bx, void** params) {
+  ibot_geo g = P(0, ibot_geo); float* src = P(1, float*); int* idx = P(2, int*); float* dst = P(3, float*); int axis = P(4, int);
+  long want = ((long) g.n + 255) / 256; if (want > 65535L * 8) want = 65535L * 8;
+  if (!geo_ok(&g) || bx != 256 || (long) gx != want) { fprintf(stderr, "bad gather launch\n"); return 1; }
+  for (long i = 0; i < g.n; i++) { long ia, ib, ic, iy; geo_offsets(&g, i, &ia, &ib, &ic, &iy);
+    if (scatter) dst[ia + (long) idx[ib] * axis] += src[iy]; else dst[iy] = src[ia + (long) idx[ib] * axis]; }
+  return 0; }
 // Sequential twin of ibot_reduce: the same results as the kernel's fixed tree (sums may differ in the last bit).
 static int twin_reduce(unsigned gx, unsigned bx, void** params) {
   int op = P(0, int); ibot_geo kept = P(1, ibot_geo); ibot_geo red = P(2, ibot_geo); float* x = P(3, float*);
@@ -153,5 +161,6 @@ int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     for (int i = 0; i < n; i++) t[i] = t[i] * mo + s[i] * om; return 0; }
   if (!strcmp(k, "ibot_map")) return twin_map(gx, bx, params);
   if (!strcmp(k, "ibot_reduce")) return twin_reduce(gx, bx, params);
+  if (!strcmp(k, "ibot_gather") || !strcmp(k, "ibot_scatter_add")) return twin_gather(k[5] == 's', gx, bx, params);
   fprintf(stderr, "fake cuLaunchKernel: no twin for %s\n", k); return 1;
 }

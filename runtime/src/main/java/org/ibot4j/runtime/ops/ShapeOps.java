@@ -232,7 +232,14 @@ public final class ShapeOps {
         int a = x.shape().axis(dim);
         int n = x.dim(a);
         for (int i : index) if (i < 0 || i >= n) throw new IndexOutOfBoundsException("index " + i + " out of range for dim of size " + n);
-        if (x.device() == Device.CUDA) return indexSelectBySlices(x, a, index);
+        if (x.device() == Device.CUDA) {  // the indices go up once; values and gradients stay on the device
+            var idx = org.ibot4j.runtime.backend.cuda.CudaTensors.uploadInts(index);
+            int[] sIdx = new int[x.rank()];
+            sIdx[a] = 1;
+            Shape os = x.shape().with(a, index.length), xs = x.shape();
+            Tensor out = CudaOps.gather(x, a, idx, sIdx, os);
+            return Autograd.record("index_select", out, g -> new Tensor[] {CudaOps.scatterAdd(xs, a, idx, sIdx, g)}, x);
+        }
         Tensor xc = x.contiguous();
         int outer = x.shape().outer(a), inner = x.shape().inner(a);
         float[] src = xc.array(), dst = new float[outer * index.length * inner];
@@ -250,21 +257,22 @@ public final class ShapeOps {
         }, x);
     }
 
-    /** Device index-select: one slice copy per index into its place in the output (recorded through slice/concat). */
-    private static Tensor indexSelectBySlices(Tensor x, int a, int[] index) {
-        List<Tensor> parts = new ArrayList<>(index.length);
-        for (int i : index) parts.add(slice(x, a, i, i + 1, 1));
-        return concat(parts, a);
-    }
-
     /** {@code out[i][j][k] = x[i][index[i][j][k]][k]} for dim 1 (torch.gather semantics, any dim). */
     public static Tensor gather(Tensor x, int dim, IntTensor index) {
-        if (x.device() == Device.CUDA) return gather(x.to(Device.CPU), dim, index).to(Device.CUDA);  // host path (classification heads)
         int a = x.shape().axis(dim);
         Shape is = index.shape();
         if (is.rank() != x.rank()) throw new IllegalArgumentException("gather index rank " + is.rank() + " != input rank " + x.rank());
         for (int i = 0; i < is.rank(); i++)
             if (i != a && is.dim(i) > x.dim(i)) throw new IllegalArgumentException("gather index shape " + is + " exceeds input " + x.shape());
+        if (x.device() == Device.CUDA) {
+            for (int v : index.data())
+                if (v < 0 || v >= x.dim(a)) throw new IndexOutOfBoundsException("gather index " + v + " out of range for dim of size " + x.dim(a));
+            var idx = org.ibot4j.runtime.backend.cuda.CudaTensors.uploadInts(index.data());
+            int[] sIdx = is.contiguousStrides();
+            Shape xs = x.shape();
+            Tensor out = CudaOps.gather(x, a, idx, sIdx, is);
+            return Autograd.record("gather", out, g -> new Tensor[] {CudaOps.scatterAdd(xs, a, idx, sIdx, g)}, x);
+        }
         Tensor xc = x.contiguous();
         int[] xs = xc.shape().contiguousStrides();
         int[] pos = new int[is.size()];

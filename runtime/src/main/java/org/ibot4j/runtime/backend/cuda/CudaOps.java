@@ -47,6 +47,29 @@ public final class CudaOps {
         StridedKernels.map(MapOp.FILL, v, dst.dims(), 0L, null, 0L, null, 0L, null, addr(dst), dst.strides());
     }
 
+    /**
+     * {@code out = x} gathered along {@code axis} by int32 indices at {@code idx} with strides {@code sIdx} over the output
+     * shape {@code shape} (index_select: a 1-D index broadcast over the other dims; gather: an index tensor of that shape).
+     */
+    public static Tensor gather(Tensor x, int axis, org.ibot4j.runtime.tensor.DeviceStorage idx, int[] sIdx, Shape shape) {
+        Tensor out = CudaTensors.empty(shape);
+        int[] sx = x.strides();
+        int axisStride = sx[axis];
+        sx[axis] = 0;
+        StridedKernels.gather(false, shape.dims(), addr(x), sx, idx.address(), sIdx, axisStride, addr(out), out.strides());
+        return out;
+    }
+
+    /** The adjoint of {@link #gather}: a dense zero gradient of {@code xShape} with {@code g} scattered-added into it. */
+    public static Tensor scatterAdd(Shape xShape, int axis, org.ibot4j.runtime.tensor.DeviceStorage idx, int[] sIdx, Tensor g) {
+        Tensor gx = CudaTensors.zeros(xShape);
+        int[] sx = gx.strides();
+        int axisStride = sx[axis];
+        sx[axis] = 0;
+        StridedKernels.gather(true, g.dims(), addr(gx), sx, idx.address(), sIdx, axisStride, addr(g), g.strides());
+        return gx;
+    }
+
     // ---- elementwise -----------------------------------------------------------------------------------
 
     /** Dense result of a unary map of a device tensor. */

@@ -90,6 +90,8 @@ public final class CudaOpsParity {
         check("where", in -> Tensor.where(in.get(0).relu(), in.get(1), in.get(2)), new int[] {4, 5}, new int[] {4, 5}, new int[] {1, 5});
         check("masked-fill", in -> in.get(0).maskedFill(in.get(1).relu().detach(), -2f), new int[] {3, 6}, new int[] {3, 6});
         check("max", in -> in.get(0).max(1, true), new int[] {4, 6});
+        check("gather", in -> in.get(0).transpose(0, 1).gather(1, new org.ibot4j.runtime.tensor.IntTensor(
+                new int[] {2, 0, 2, 1, 1, 0, 0, 2}, org.ibot4j.runtime.tensor.Shape.of(4, 2))), new int[] {3, 4});
     }
 
     private void rowsAndProducts() {

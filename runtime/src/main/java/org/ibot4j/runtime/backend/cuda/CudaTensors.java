@@ -60,6 +60,18 @@ public final class CudaTensors {
         return t;
     }
 
+    /** int32 values on the device (kernel indices), kept alive by the returned storage. */
+    public static DeviceStorage uploadInts(int[] values) {
+        DeviceStorage s = CudaMemory.allocate(values.length);
+        if (values.length > 0) {
+            Cuda.makeCurrent();
+            CudaDriver.memcpyHtoD(s.address(), java.lang.foreign.MemorySegment.ofArray(values));
+            UPLOADS.incrementAndGet();
+            UPLOAD_BYTES.addAndGet((long) values.length * Integer.BYTES);
+        }
+        return s;
+    }
+
     /** The values of a device tensor in row-major order (a strided view is first made dense on the device). */
     public static float[] download(Tensor dev) {
         Tensor d = dev.isContiguous() ? dev : CudaOps.contiguousCopy(dev);

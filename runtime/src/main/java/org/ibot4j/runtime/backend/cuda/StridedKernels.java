@@ -90,6 +90,30 @@ public final class StridedKernels {
     }
 
     /**
+     * Gather along one axis, {@code y[iy] = x[ix + idx[ii]·axisStride]} for every logical element of {@code dims}:
+     * {@code sx} are x's strides with 0 on the gathered axis, {@code sIdx} address the int32 indices at
+     * {@code idx} (in range: the caller checks), {@code sy} the output. With {@code scatter} the adjoint runs
+     * instead: {@code x[ix + idx[ii]·axisStride] += y[iy]} (x is then the gradient being accumulated, y the incoming
+     * one; repeated indices add up in no fixed order).
+     */
+    public static void gather(boolean scatter, int[] dims, long x, int[] sx, long idx, int[] sIdx, int axisStride,
+                              long y, int[] sy) {
+        if (x == 0 || idx == 0 || y == 0 || sx == null || sIdx == null || sy == null)
+            throw new IllegalArgumentException("gather needs x, idx and y with their strides");
+        int[] g = geo(dims, sx, sIdx, null, sy);
+        int n = g[N];
+        if (n == 0) return;
+        int blocks = (int) Math.min((n + (long) BLOCK - 1) / BLOCK, MAX_MAP_BLOCKS);
+        Cuda.makeCurrent();
+        if (scatter)
+            CudaDriver.launch(CudaKernels.function("ibot_scatter_add"), blocks, 1, 1, BLOCK, 1, 1, 0, MemorySegment.NULL,
+                    g, y, idx, x, axisStride);
+        else
+            CudaDriver.launch(CudaKernels.function("ibot_gather"), blocks, 1, 1, BLOCK, 1, 1, 0, MemorySegment.NULL,
+                    g, x, idx, y, axisStride);
+    }
+
+    /**
      * The packed {@code ibot_geo} struct ({@value #GEO_INTS} ints) of a view of {@code dims} with operand strides
      * (null = unused, packed as zeros), after dropping size-1 dims and merging dims contiguous for every operand.
      * An empty view packs {@code rank 0, n 0}.

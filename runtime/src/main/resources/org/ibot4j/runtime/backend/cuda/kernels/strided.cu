@@ -146,3 +146,23 @@ extern "C" __global__ void ibot_reduce(int op, ibot_geo kept, ibot_geo red, cons
         __syncthreads();
     }
 }
+
+// Gather along one axis (index_select, torch.gather): y[iy] = x[ia + idx[ib] * axisStride], where g.sa holds x's
+// strides with 0 on the gathered axis and g.sb addresses the int32 indices (already checked on the host).
+extern "C" __global__ void ibot_gather(ibot_geo g, const float* x, const int* idx, float* y, int axisStride) {
+    IBOT_GRID_STRIDE(i, g.n) {
+        long long ia, ib, ic, iy;
+        ibot_geo_offsets(g, i, ia, ib, ic, iy);
+        y[iy] = x[ia + (long long) idx[ib] * axisStride];
+    }
+}
+
+// The gather's adjoint: gx[ia + idx[ib] * axisStride] += gy[iy]. Repeated indices add up through atomicAdd, so
+// their order (and the last bit of such sums) is not fixed; distinct indices are exact.
+extern "C" __global__ void ibot_scatter_add(ibot_geo g, const float* gy, const int* idx, float* gx, int axisStride) {
+    IBOT_GRID_STRIDE(i, g.n) {
+        long long ia, ib, ic, iy;
+        ibot_geo_offsets(g, i, ia, ib, ic, iy);
+        atomicAdd(&gx[ia + (long long) idx[ib] * axisStride], gy[iy]);
+    }
+}
