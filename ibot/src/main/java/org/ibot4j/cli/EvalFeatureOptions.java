@@ -122,6 +122,7 @@ public final class EvalFeatureOptions {
                 info.put("weights", backbone.weights().toAbsolutePath().toString());
                 info.put("checkpoint_key", backbone.checkpointKey());
             }
+            model.to(org.ibot4j.runtime.backend.DeviceSelection.selected(System.err));  // features on the GPU when chosen
             mode = mode(defaultMode);
             if (nLastBlocks == null && mode.nLastBlocks() > model.depth()) {  // a default, not a request: fit it to a shallow model
                 mode = new Features.Mode(model.depth(), mode.avgpool());

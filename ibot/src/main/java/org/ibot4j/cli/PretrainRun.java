@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.ibot4j.runtime.backend.DeviceSelection;
-import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.data.Dataset;
 import org.ibot4j.data.EvalTransform;
 import org.ibot4j.data.FashionMnist;
@@ -65,7 +64,6 @@ final class PretrainRun {
         }
         out.printf(Locale.ROOT, "pretrain: trained in %.1f s; checkpoint %s%n", (System.nanoTime() - t0) / 1e9,
                 cfg.outputDir().resolve("checkpoint.pth"));
-        trainer.teacher().to(Device.CPU);  // the closing k-NN runs on the host
         if (cfg.knnSubset() > 0 && test != null) {
             EvalTransform tf = EvalTransform.forCrop(cfg.globalCropSize());
             int n = cfg.knnSubset();

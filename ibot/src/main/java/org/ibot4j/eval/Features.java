@@ -92,10 +92,11 @@ public final class Features {
         float[] out = null;
         int dim = 0;
         Progress bar = new Progress(progress, what, count);
+        org.ibot4j.runtime.tensor.Device device = backbone.parameters().get(0).tensor().device();
         try (var s = GradMode.noGrad()) {
             for (int start = 0; start < count; start += batch) {
                 int end = Math.min(count, start + batch);
-                Tensor x = images(data, start, end, transform, labels, what);
+                Tensor x = images(data, start, end, transform, labels, what).to(device);  // on a GPU backbone: one upload
                 Tensor f = fromLayers(backbone.intermediateLayers(x, mode.blocksNeeded()), mode).contiguous();
                 if (out == null) {
                     dim = f.dim(1);

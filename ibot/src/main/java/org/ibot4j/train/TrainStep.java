@@ -89,7 +89,11 @@ public final class TrainStep {
         List<Tensor> maskList = new ArrayList<>();
         for (int q = 0; q < ngcrops; q++) maskList.add(hostMasks.slice(0, q * b, (q + 1) * b));
         IbotLoss.Parts parts = loss.forward(sOut, tOut, sLoc, maskList, epoch);
-        float total = parts.total().item();
+        float[] scalars;
+        try (var s = GradMode.noGrad()) {
+            scalars = Tensor.concat(List.of(parts.total().reshape(1), parts.cls().reshape(1), parts.patch().reshape(1)), 0).toArray();
+        }
+        float total = scalars[0];  // one copy from a GPU: the reference also reads the loss here, to stop on NaN
 
         // 3. abort on a non-finite loss
         if (!Float.isFinite(total))
@@ -124,7 +128,7 @@ public final class TrainStep {
         // 9. EMA of the teacher
         ema.update(momentum);
         if (device == Device.CUDA) org.ibot4j.runtime.backend.cuda.CudaMemory.collectIfGrown();
-        return new Result(total, parts.cls().item(), parts.patch().item(), lr, wd, acc, tArg, norms);
+        return new Result(total, scalars[1], scalars[2], lr, wd, acc, tArg, norms);
     }
 
     private static int[] argmax(Tensor logits, int from, int to) {
