@@ -13,6 +13,7 @@ const char* cublasGetStatusName(int s) { return s == 7 ? "CUBLAS_STATUS_INVALID_
 static float ld(const void* p, int type, long i) {
   if (type == 0) return ((const float*) p)[i];
   if (type == 14) { unsigned b = ((unsigned) ((const unsigned short*) p)[i]) << 16; float f; memcpy(&f, &b, 4); return f; }
+  if (type == 2) { _Float16 h; memcpy(&h, (const unsigned short*) p + i, 2); return (float) h; }
   abort(); }
 // column-major: C(m×n) = alpha op(A) op(B) + beta C
 static int gemm(int ta, int tb, int m, int n, int k, float al, const void* A, int at, int lda, const void* B, int bt, int ldb,

@@ -116,6 +116,8 @@ int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, 
     for (int i = 0; i < n; i++) { float v = x[i]; gx[i] = gy[i] * (0.5f * (1 + erff(v / sqrtf(2))) + v * expf(-0.5f * v * v) / sqrtf(2 * M_PI)); } return 0; }
   if (!strcmp(k, "ibot_f32_to_bf16")) { float* x = P(0, float*); unsigned short* y = P(1, unsigned short*); int n = P(2, int);
     for (int i = 0; i < n; i++) { unsigned b; memcpy(&b, &x[i], 4); y[i] = (b & 0x7fffffff) > 0x7f800000 ? (b >> 16) | 0x40 : (b + 0x7fff + ((b >> 16) & 1)) >> 16; } return 0; }
+  if (!strcmp(k, "ibot_f32_to_f16")) { float* x = P(0, float*); unsigned short* y = P(1, unsigned short*); int n = P(2, int);
+    for (int i = 0; i < n; i++) { _Float16 h = (_Float16) x[i]; memcpy(&y[i], &h, 2); } return 0; }
   if (!strcmp(k, "ibot_bf16_to_f32")) { unsigned short* x = P(0, unsigned short*); float* y = P(1, float*); int n = P(2, int);
     for (int i = 0; i < n; i++) { unsigned b = ((unsigned) x[i]) << 16; memcpy(&y[i], &b, 4); } return 0; }
   if (!strcmp(k, "ibot_scale")) { float* x = P(0, float*); float s = P(1, float); int n = P(2, int);

@@ -125,8 +125,13 @@ public final class PretrainCommand implements Callable<Integer> {
     double teacherPatchTemp;
     @Option(names = "--warmup_teacher_temp_epochs", defaultValue = "30", description = "Length of both temperature warm-ups (default: ${DEFAULT-VALUE}).")
     int warmupTeacherTempEpochs;
-    @Option(names = "--use_fp16", defaultValue = "true", arity = "1", converter = Bool.class, description = "Mixed precision; float32 is always used here (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--use_fp16", defaultValue = "true", arity = "1", converter = Bool.class, description = "Mixed precision on a GPU: "
+            + "GEMMs (attention included) in --amp_dtype with float32 master weights, accumulation, softmax and norms; "
+            + "the CPU always computes in float32 (default: ${DEFAULT-VALUE}).")
     boolean useFp16;
+    @Option(names = "--amp_dtype", defaultValue = "bf16", paramLabel = "bf16|fp16", description = "16-bit type of --use_fp16: bf16, or fp16 "
+            + "with dynamic loss scaling like the reference's GradScaler (default: ${DEFAULT-VALUE}).")
+    String ampDtype;
     @Option(names = "--weight_decay", defaultValue = "0.04", description = "Weight decay start, cosine (default: ${DEFAULT-VALUE}).")
     double weightDecay;
     @Option(names = "--weight_decay_end", defaultValue = "0.4", description = "Weight decay end (default: ${DEFAULT-VALUE}).")
@@ -262,7 +267,7 @@ public final class PretrainCommand implements Callable<Integer> {
                     useFp16, weightDecay, weightDecayEnd, clipGrad, batchSizePerGpu, epochs, freezeLastLayer, lr, warmupEpochs,
                     minLr, optimizer, loadFrom, dropPath, globalCropsNumber, globalCropsScale, localCropsNumber, localCropsScale,
                     dataPath, outputDir, saveckpFreq, seed, numWorkers, embedDim, depth, numHeads, globalCropSize, localCropSize,
-                    headHiddenDim, headBottleneckDim, trainSubset, knnK, knnSubset);
+                    headHiddenDim, headBottleneckDim, trainSubset, knnK, knnSubset, ampDtype);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -195,7 +195,8 @@ public final class GpuCheck {
         student.to(Device.CUDA);
         teacher.to(Device.CUDA);
         loss.to(Device.CUDA);
-        TrainStep step = new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 0, 2);
+        TrainStep step = new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 0, 2)
+                .withLossScaler(precision == GemmPrecision.FP16 ? new org.ibot4j.train.LossScaler() : null);
         Tensor global = Tensor.randn(rng, 2 * batch, 3, 224, 224);
         Tensor local = localCrops == 0 ? null : Tensor.randn(rng, localCrops * batch, 3, 96, 96);
         float[] mask = new float[2 * batch * 14 * 14];

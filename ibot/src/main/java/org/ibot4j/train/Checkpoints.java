@@ -34,7 +34,12 @@ public final class Checkpoints {
 
     /** Everything a checkpoint holds, as live objects. */
     public record Contents(Module student, Module teacher, AdamW optimizer, Tensor center, Tensor center2, int epoch,
-                           Map<String, Object> args) {}
+                           Map<String, Object> args, LossScaler scaler) {
+        /** Without a loss scaler (float32, TF32 or bf16 runs). */
+        public Contents(Module student, Module teacher, AdamW optimizer, Tensor center, Tensor center2, int epoch, Map<String, Object> args) {
+            this(student, teacher, optimizer, center, center2, epoch, args, null);
+        }
+    }
 
     public static void save(Path file, Contents c) throws IOException {
         LinkedHashMap<String, Object> root = new LinkedHashMap<>();
@@ -47,6 +52,7 @@ public final class Checkpoints {
         loss.put("center", c.center());
         loss.put("center2", c.center2());
         root.put("ibot_loss", loss);
+        if (c.scaler() != null) root.put("fp16_scaler", c.scaler().stateDict());
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) Files.createDirectories(parent);
         PthWriter.save(file, root);
@@ -66,6 +72,13 @@ public final class Checkpoints {
             Map<String, Tensor> centers = PthReader.tensors(l);
             if (centers.containsKey("center")) c.center().copyFrom(centers.get("center"));
             if (centers.containsKey("center2")) c.center2().copyFrom(centers.get("center2"));
+        }
+        if (c.scaler() != null && root.get("fp16_scaler") instanceof Map<?, ?> sc) {
+            try {
+                c.scaler().load(sc);
+            } catch (IllegalArgumentException e) {
+                throw new IOException(file + ": " + e.getMessage(), e);
+            }
         }
         Object epoch = root.get("epoch");
         if (!(epoch instanceof Number n)) throw new IOException(file + ": no 'epoch' entry");

@@ -23,7 +23,7 @@ public record TrainConfig(
         // ibot4j extensions
         Integer embedDim, Integer depth, Integer numHeads,
         int globalCropSize, int localCropSize, int headHiddenDim, int headBottleneckDim,
-        int trainSubset, int knnK, int knnSubset) {
+        int trainSubset, int knnK, int knnSubset, String ampDtype) {
 
     /** Student temperature (hard-coded in the reference). */
     public static final double STUDENT_TEMP = 0.1;
@@ -36,6 +36,7 @@ public record TrainConfig(
         globalCropsScale = List.copyOf(globalCropsScale);
         localCropsScale = List.copyOf(localCropsScale);
         require(patchSize > 0, "--patch_size must be > 0, got " + patchSize);
+        require("bf16".equals(ampDtype) || "fp16".equals(ampDtype), "--amp_dtype must be bf16 or fp16, got '" + ampDtype + "'");
         require(outDim > 0, "--out_dim must be > 0, got " + outDim);
         require(patchOutDim > 0, "--patch_out_dim must be > 0, got " + patchOutDim);
         require(momentumTeacher >= 0 && momentumTeacher <= 1, "--momentum_teacher must be in [0, 1], got " + momentumTeacher);

@@ -28,6 +28,7 @@ public final class TrainStep {
     private final int freezeLastLayer;
     private final int ngcrops;
     private final Teacher ema;
+    private LossScaler scaler;  // fp16 GEMMs only
 
     /** What one iteration produced. */
     public record Result(float loss, float cls, float patch, double lr, double wd, double acc,
@@ -48,6 +49,15 @@ public final class TrainStep {
         this.freezeLastLayer = freezeLastLayer;
         this.ngcrops = globalCrops;
         this.ema = Teacher.attach(student, teacher);
+    }
+
+    /**
+     * Scales the loss before backward and unscales the gradients after it, skipping (and backing off) on an inf/NaN
+     * gradient (spec 7.4 steps 5–8, GradScaler); for fp16 GEMMs. Null: none (float32, TF32 or bf16). Returns this.
+     */
+    public TrainStep withLossScaler(LossScaler s) {
+        this.scaler = s;
+        return this;
     }
 
     /** The optimiser's parameter groups from a student (spec 7.1): decayed group 0, no-decay group 1. */
@@ -112,18 +122,27 @@ public final class TrainStep {
         // 5. backward
         optimizer.zeroGrad();
         student.zeroGrad();
-        parts.total().backward();
+        if (scaler == null) parts.total().backward();
+        else parts.total().mul((float) scaler.scale()).backward();
 
-        // 6. per-parameter clipping (norms before clipping reported)
+        // 6. unscale (fp16), then per-parameter clipping (norms before clipping reported)
         LinkedHashMap<String, Tensor> named = new LinkedHashMap<>();
         student.namedParameters().forEach((n, p) -> named.put(n, p.tensor()));
-        Map<String, Float> norms = clipGrad > 0 ? GradClip.perParameter(named, clipGrad) : Map.of();
+        boolean foundInf = false;
+        if (scaler != null) {
+            float inv = scaler.inverse();
+            named.values().forEach(t -> { if (t.grad() != null) t.grad().mulInPlace(inv); });
+        }
+        Map<String, Float> norms = clipGrad > 0 ? GradClip.perParameter(named, clipGrad)
+                : scaler != null ? GradClip.norms(named) : Map.of();
+        if (scaler != null) foundInf = norms.values().stream().anyMatch(v -> !Float.isFinite(v));
 
         // 7. freeze the last layer
         if (epoch < freezeLastLayer) named.forEach((n, t) -> { if (n.contains("last_layer")) t.zeroGrad(); });
 
-        // 8. optimiser step
-        optimizer.step();
+        // 8. optimiser step (skipped on an inf/NaN gradient under fp16 loss scaling, which then backs off)
+        if (!foundInf) optimizer.step();
+        if (scaler != null) scaler.update(foundInf);
 
         // 9. EMA of the teacher
         ema.update(momentum);

@@ -22,6 +22,8 @@ import org.ibot4j.model.Backbones;
 import org.ibot4j.model.HeadConfig;
 import org.ibot4j.model.IbotHead;
 import org.ibot4j.model.MultiCropWrapper;
+import org.ibot4j.runtime.backend.cuda.CudaBackend;
+import org.ibot4j.runtime.backend.cuda.GemmPrecision;
 import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.nn.DropPath;
 import org.ibot4j.runtime.nn.Module;
@@ -51,6 +53,7 @@ public final class Trainer {
     public record Networks(MultiCropWrapper student, MultiCropWrapper teacher) {}
 
     private Device device = Device.CPU;
+    private LossScaler scaler;  // with fp16 GEMMs on a GPU
 
     public Trainer(TrainConfig config, Dataset dataset, PrintWriter out, PrintWriter err) {
         if (!config.optimizer().equals("adamw"))
@@ -95,6 +98,13 @@ public final class Trainer {
      */
     public Trainer on(Device target) {
         this.device = target;
+        if (target == Device.CUDA) {
+            GemmPrecision p = !config.useFp16() ? GemmPrecision.FP32 : config.ampDtype().equals("fp16") ? GemmPrecision.FP16 : GemmPrecision.BF16;
+            CudaBackend.useShared(p);
+            scaler = p == GemmPrecision.FP16 ? new LossScaler() : null;
+        } else {
+            scaler = null;
+        }
         return this;
     }
 
@@ -132,7 +142,8 @@ public final class Trainer {
         try (DataLoader loader = new DataLoader(dataset, aug, masks, student.backbone().tokenStride(), config.batchSizePerGpu(), config.numWorkers(), config.seed())) {
             int iters = loader.batchesPerEpoch();
             Schedules sched = Schedules.of(config, iters);
-            TrainStep step = new TrainStep(student, teacher, loss, optimizer, config.clipGrad(), config.freezeLastLayer(), config.globalCropsNumber());
+            TrainStep step = new TrainStep(student, teacher, loss, optimizer, config.clipGrad(), config.freezeLastLayer(),
+                    config.globalCropsNumber()).withLossScaler(scaler);
             for (int epoch = start; epoch < Math.min(stopAfter, config.epochs()); epoch++) {
                 TrainLog.EpochStats stats = epoch(loader, step, sched, epoch);
                 TrainLog.append(dir, stats);
@@ -178,7 +189,7 @@ public final class Trainer {
     }
 
     private Checkpoints.Contents contents(int epoch) {
-        return new Checkpoints.Contents(student, teacher, optimizer, loss.center(), loss.center2(), epoch, args(config));
+        return new Checkpoints.Contents(student, teacher, optimizer, loss.center(), loss.center2(), epoch, args(config), scaler);
     }
 
     /** The configuration as a plain dict (the reference pickles its argparse namespace). */

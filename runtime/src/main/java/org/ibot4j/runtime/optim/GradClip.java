@@ -48,6 +48,14 @@ public final class GradClip {
         return norms;
     }
 
+    /** The 2-norm of each parameter's gradient (grad-less ones omitted), changing nothing; on a GPU one copy comes back. */
+    public static LinkedHashMap<String, Float> norms(Map<String, Tensor> params) {
+        if (params.values().stream().anyMatch(p -> p.device() == Device.CUDA)) return perParameterOnDevice(params, Float.NaN);
+        LinkedHashMap<String, Float> norms = new LinkedHashMap<>();
+        params.forEach((name, p) -> { if (p.grad() != null) norms.put(name, Params.norm(p.grad())); });
+        return norms;
+    }
+
     /**
      * Like {@code torch.nn.utils.clip_grad_norm_} (2-norm): the total norm over all gradients is
      * {@code sqrt(Σ‖g_i‖²)}; every gradient is multiplied by {@code min(1, maxNorm/(total+1e-6))}.
@@ -74,6 +82,7 @@ public final class GradClip {
     /**
      * The per-parameter clipping of GPU gradients: each norm and scale is computed on the device (the clip factor
      * never visits the host); the norms, kept there as doubles, come back in one copy at the end for the log.
+     * A NaN {@code maxNorm} only measures.
      */
     private static LinkedHashMap<String, Float> perParameterOnDevice(Map<String, Tensor> params, float maxNorm) {
         java.util.List<String> names = new ArrayList<>();
@@ -87,7 +96,9 @@ public final class GradClip {
             CudaOps.requireDevice("clip_gradients", p.grad());
             Tensor g = Params.denseGrad(p);
             if (g != p.grad()) p.setGrad(g);
-            CudaBackend.shared().clipByNorm(CudaTensors.address(g), g.size(), maxNorm, base + (long) i * Double.BYTES);
+            long slot = base + (long) i * Double.BYTES;
+            if (Float.isNaN(maxNorm)) CudaBackend.shared().sumSquares(CudaTensors.address(g), g.size(), slot);
+            else CudaBackend.shared().clipByNorm(CudaTensors.address(g), g.size(), maxNorm, slot);
         }
         float[] raw = sums.toArray();
         for (int i = 0; i < names.size(); i++) {

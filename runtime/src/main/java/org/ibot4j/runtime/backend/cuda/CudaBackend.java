@@ -36,7 +36,13 @@ public final class CudaBackend implements Backend, AutoCloseable {
         this.precision = precision;
         Cuda.makeCurrent();
         this.blas = Cublas.create();
-        blas.setMathMode(precision == GemmPrecision.TF32 ? Cublas.TF32_TENSOR_OP_MATH : Cublas.PEDANTIC_MATH);
+        // FP32: pedantic (no TF32 anywhere, the parity setting); TF32: TF32 tensor cores; 16-bit operands: the default
+        // mode, which runs them on tensor cores with float32 accumulation (pedantic may fall back to slower paths).
+        blas.setMathMode(switch (precision) {
+            case FP32 -> Cublas.PEDANTIC_MATH;
+            case TF32 -> Cublas.TF32_TENSOR_OP_MATH;
+            case BF16, FP16 -> Cublas.DEFAULT_MATH;
+        });
         this.maxBlocks = Math.max(1, Cuda.device().multiprocessors() * 8);
     }
 
@@ -189,11 +195,14 @@ public final class CudaBackend implements Backend, AutoCloseable {
                 else blas.sgemmStridedBatchedRowMajor(batch, transA, transB, m, n, k, alpha, pa, la, strideA, pb, lb,
                         strideB, beta, pc, ldc, strideC);
             }
-            case BF16 -> {
+            case BF16, FP16 -> {  // autocast: 16-bit copies of the operands, float32 accumulation and output
+                boolean bf = precision == GemmPrecision.BF16;
+                String convert = bf ? "ibot_f32_to_bf16" : "ibot_f32_to_f16";
                 long ha = scratch.get(3, Math.max(1, spanA) * 2), hb = scratch.get(4, Math.max(1, spanB) * 2);
-                if (spanA > 0) launch1d("ibot_f32_to_bf16", spanA, pa, ha, (int) spanA);
-                if (spanB > 0) launch1d("ibot_f32_to_bf16", spanB, pb, hb, (int) spanB);
-                blas.gemmStridedBatchedExRowMajor(batch, transA, transB, m, n, k, alpha, ha, Cublas.R_16BF, la, strideA,
+                if (spanA > 0) launch1d(convert, spanA, pa, ha, (int) spanA);
+                if (spanB > 0) launch1d(convert, spanB, pb, hb, (int) spanB);
+                int type = bf ? Cublas.R_16BF : Cublas.R_16F;
+                blas.gemmStridedBatchedExRowMajor(batch, transA, transB, m, n, k, alpha, ha, type, la, strideA,
                         hb, lb, strideB, beta, pc, Cublas.R_32F, ldc, strideC, Cublas.COMPUTE_32F);
             }
         }

@@ -15,3 +15,13 @@ extern "C" __global__ void ibot_f32_to_bf16(const float* x, unsigned short* y, i
 extern "C" __global__ void ibot_bf16_to_f32(const unsigned short* x, float* y, int n) {
     IBOT_GRID_STRIDE(i, n) y[i] = __uint_as_float(((unsigned int) x[i]) << 16);
 }
+
+// float32 -> IEEE half (round to nearest even; beyond ±65504 becomes ±inf, which the fp16 loss scaler detects),
+// for the fp16 autocast of GEMMs; PTX's cvt, so no cuda_fp16.h is needed.
+extern "C" __global__ void ibot_f32_to_f16(const float* x, unsigned short* y, int n) {
+    IBOT_GRID_STRIDE(i, n) {
+        unsigned short h;
+        asm("cvt.rn.f16.f32 %0, %1;" : "=h"(h) : "f"(x[i]));
+        y[i] = h;
+    }
+}
