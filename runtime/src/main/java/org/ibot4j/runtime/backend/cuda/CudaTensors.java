@@ -1,5 +1,7 @@
 package org.ibot4j.runtime.backend.cuda;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicLong;
 import org.ibot4j.nativebind.cuda.Cuda;
 import org.ibot4j.nativebind.cuda.CudaDriver;
@@ -51,24 +53,32 @@ public final class CudaTensors {
         float[] values = host.isContiguous() && host.offset() == 0 && host.array().length == host.size()
                 ? host.array() : host.toArray();
         Tensor t = empty(host.shape());
-        if (values.length > 0) {
-            Cuda.makeCurrent();
-            CudaDriver.memcpyHtoD(address(t), values, 0, values.length);
-            UPLOADS.incrementAndGet();
-            UPLOAD_BYTES.addAndGet((long) values.length * Float.BYTES);
-        }
+        if (values.length > 0) put(address(t), MemorySegment.ofArray(values));
         return t;
+    }
+
+    /**
+     * Enqueues a host-to-device copy without waiting for the GPU. A synchronous {@code cuMemcpyHtoD} from pageable
+     * memory first waits for all queued work, which inside a training step (drop-path masks, loss weights) would drain
+     * the GPU each time; {@code cuMemcpyHtoDAsync} from pageable memory instead copies the data to a driver staging
+     * buffer before it returns (CUDA's "API synchronization behavior"), so the native buffer used here can be freed
+     * right after the call.
+     */
+    private static void put(long dst, MemorySegment values) {
+        Cuda.makeCurrent();
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment staged = arena.allocate(values.byteSize(), 16);
+            staged.copyFrom(values);
+            CudaDriver.memcpyHtoDAsync(dst, staged, MemorySegment.NULL);
+        }
+        UPLOADS.incrementAndGet();
+        UPLOAD_BYTES.addAndGet(values.byteSize());
     }
 
     /** int32 values on the device (kernel indices), kept alive by the returned storage. */
     public static DeviceStorage uploadInts(int[] values) {
         DeviceStorage s = CudaMemory.allocate(values.length);
-        if (values.length > 0) {
-            Cuda.makeCurrent();
-            CudaDriver.memcpyHtoD(s.address(), java.lang.foreign.MemorySegment.ofArray(values));
-            UPLOADS.incrementAndGet();
-            UPLOAD_BYTES.addAndGet((long) values.length * Integer.BYTES);
-        }
+        if (values.length > 0) put(s.address(), MemorySegment.ofArray(values));
         return s;
     }
 
