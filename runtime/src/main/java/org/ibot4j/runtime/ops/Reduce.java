@@ -59,7 +59,15 @@ public final class Reduce {
 
     public static Tensor max(Tensor x, int dim, boolean keepDim) {
         int a = x.shape().axis(dim);
-        if (x.device() == Device.CUDA) return max(x.to(Device.CPU), dim, keepDim).to(Device.CUDA);  // host path: not in training steps
+        if (x.device() == Device.CUDA) {  // values and first arg-max on the device; backward scatters g to the arg-max
+            Shape kept = x.shape().with(a, 1), in = x.shape();
+            Tensor arg = CudaOps.argmaxBuffer(kept);
+            Tensor m = CudaOps.max(x, a, arg);
+            Tensor result = keepDim ? m : m.reshape(squeezed(in, single(x.rank(), a)).dims());
+            var idx = (org.ibot4j.runtime.tensor.DeviceStorage) arg.storage();
+            return Autograd.record("max", result,
+                    g -> new Tensor[] {CudaOps.scatterAdd(in, a, idx, kept.contiguousStrides(), g.reshape(kept.dims()))}, x);
+        }
         Tensor xc = x.contiguous();
         int outer = x.shape().outer(a), n = x.dim(a), inner = x.shape().inner(a);
         float[] src = xc.array();

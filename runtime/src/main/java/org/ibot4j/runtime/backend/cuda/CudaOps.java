@@ -179,10 +179,13 @@ public final class CudaOps {
      * {@code Float.floatToRawIntBits}); the axis is kept with size 1.
      */
     public static Tensor argmax(Tensor x, int axis) {
-        Tensor arg = CudaTensors.empty(x.shape().with(axis, 1));
+        Tensor arg = argmaxBuffer(x.shape().with(axis, 1));
         max(x, axis, arg);
         return arg;
     }
+
+    /** A dense device buffer of {@code kept}'s size for int32 arg-max indices (see {@link #max}). */
+    public static Tensor argmaxBuffer(Shape kept) { return CudaTensors.empty(kept); }
 
     /** Gradient of the row softmax given its dense output y and the dense gradient gy. */
     public static Tensor softmaxBackwardRows(Tensor y, Tensor gy, boolean log) {
