@@ -7,6 +7,7 @@ import org.ibot4j.runtime.nn.LayerNorm;
 import org.ibot4j.runtime.nn.Mlp;
 import org.ibot4j.runtime.nn.Module;
 import org.ibot4j.runtime.random.Rng;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -46,7 +47,9 @@ public final class SwinBlock extends Module {
         int n = x.dim(0);
         int hp = ceilTo(h, window), wp = ceilTo(w, window);
         Tensor t = SwinWindows.padBottomRight(norm1.forward(x).reshape(n, h, w, dim), hp, wp);
-        Tensor mask = shift > 0 ? masks.computeIfAbsent(hp << 16 | wp, k -> SwinWindows.shiftMask(hp, wp, window, shift)) : null;
+        Device device = x.device();
+        Tensor mask = shift > 0 ? masks.computeIfAbsent((hp << 16 | wp) * 2 + (device == Device.CPU ? 0 : 1),
+                k -> SwinWindows.shiftMask(hp, wp, window, shift).to(device)) : null;
         WindowAttention.Output a = attn.forward(SwinLayout.toWindows(t, window, shift), mask, returnAttention);
         t = SwinLayout.fromWindows(a.x(), window, shift, hp, wp);
         if (hp > h || wp > w) t = t.slice(1, 0, h).slice(2, 0, w);

@@ -1,6 +1,7 @@
 package org.ibot4j.model;
 
 import org.ibot4j.runtime.autograd.Autograd;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -18,6 +19,8 @@ public final class SwinLayout {
     public static Tensor toWindows(Tensor x, int w, int s) {
         int n = x.dim(0), h = x.dim(1), wd = x.dim(2), c = x.dim(3);
         check(h, wd, w, s);
+        if (x.device() != Device.CPU)  // the composed ops (strided copies on the device)
+            return SwinWindows.partition(SwinWindows.roll(SwinWindows.roll(x, -s, 1), -s, 2), w);
         Tensor xc = x.contiguous();
         float[] out = new float[xc.size()];
         move(xc.array(), xc.offset(), out, 0, n, h, wd, c, w, s, true);
@@ -34,6 +37,8 @@ public final class SwinLayout {
     public static Tensor fromWindows(Tensor windows, int w, int s, int h, int wd) {
         int c = windows.dim(2), n = windows.dim(0) / ((h / w) * (wd / w));
         check(h, wd, w, s);
+        if (windows.device() != Device.CPU)
+            return SwinWindows.roll(SwinWindows.roll(SwinWindows.reverse(windows, w, h, wd), s, 1), s, 2);
         Tensor wc = windows.contiguous();
         float[] out = new float[wc.size()];
         move(out, 0, wc.array(), wc.offset(), n, h, wd, c, w, s, false);
@@ -77,6 +82,7 @@ public final class SwinLayout {
     public static Tensor splitHeads(Tensor qkv, int heads) {
         int b = qkv.dim(0), n = qkv.dim(1), c3 = qkv.dim(2), c = c3 / 3, d = c / heads;
         if (c3 != 3 * c || c != heads * d) throw new IllegalArgumentException("qkv width " + c3 + " is not 3 × heads " + heads + " × head dim");
+        if (qkv.device() != Device.CPU) return qkv.reshape(b, n, 3, heads, d).permute(2, 0, 3, 1, 4).contiguous();
         Tensor xc = qkv.contiguous();
         float[] out = new float[xc.size()];
         heads(xc.array(), xc.offset(), out, 0, b, n, heads, d, true);

@@ -110,8 +110,10 @@ public final class SwinTransformer extends Backbone {
         if (mask.rank() != 3 || mask.dim(0) != n || mask.dim(1) * r != gh || mask.dim(2) * r != gw)
             throw new IllegalArgumentException("mask must be [N, H/" + config.tokenStride() + ", W/" + config.tokenStride() + "] = [" + n + ", "
                     + (gh / r) + ", " + (gw / r) + "] for this " + gh + "x" + gw + " patch grid, got " + mask.shape());
-        float[] m = mask.contiguous().toArray(), out = new float[n * gh * gw];
         int mh = mask.dim(1), mw = mask.dim(2);
+        if (mask.device() != org.ibot4j.runtime.tensor.Device.CPU)  // on the device: a broadcast view made dense, no copy back
+            return mask.reshape(n, mh, 1, mw, 1).expand(n, mh, r, mw, r).reshape(n, gh * gw, 1);
+        float[] m = mask.contiguous().toArray(), out = new float[n * gh * gw];
         for (int i = 0; i < n; i++)
             for (int y = 0; y < gh; y++)
                 for (int xx = 0; xx < gw; xx++) out[(i * gh + y) * gw + xx] = m[(i * mh + y / r) * mw + xx / r];

@@ -1,6 +1,7 @@
 package org.ibot4j.model;
 
 import java.util.List;
+import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -18,8 +19,8 @@ public final class SwinWindows {
     public static Tensor padBottomRight(Tensor x, int hp, int wp) {
         int n = x.dim(0), h = x.dim(1), w = x.dim(2), c = x.dim(3);
         if (hp < h || wp < w) throw new IllegalArgumentException("cannot pad " + x.shape() + " down to " + hp + "x" + wp);
-        if (hp > h) x = Tensor.concat(List.of(x, Tensor.zeros(n, hp - h, w, c)), 1);
-        if (wp > w) x = Tensor.concat(List.of(x, Tensor.zeros(n, hp, wp - w, c)), 2);
+        if (hp > h) x = Tensor.concat(List.of(x, Tensor.zeros(Shape.of(n, hp - h, w, c), x.device())), 1);
+        if (wp > w) x = Tensor.concat(List.of(x, Tensor.zeros(Shape.of(n, hp, wp - w, c), x.device())), 2);
         return x;
     }
 

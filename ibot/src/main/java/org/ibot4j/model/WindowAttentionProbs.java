@@ -3,6 +3,8 @@ package org.ibot4j.model;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.ops.MatMul;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
@@ -26,6 +28,12 @@ public final class WindowAttentionProbs {
         int nw = mask == null ? 1 : mask.dim(0);
         if (mask != null && (mask.rank() != 3 || mask.dim(1) != n || mask.dim(2) != n || b % nw != 0))
             throw new IllegalArgumentException("shift mask must be [nW, " + n + ", " + n + "] with nW dividing " + b + ", got " + mask.shape());
+        if (q.device() != Device.CPU) {  // composed of recorded ops on the device: GEMM, bias, mask, row softmax
+            Tensor logits = MatMul.matmul(q, k, false, true).mul(scale).add(bias.unsqueeze(0));
+            if (mask != null)
+                logits = logits.reshape(b / nw, nw, h, n, n).add(mask.to(q.device()).reshape(1, nw, 1, n, n)).reshape(b, h, n, n);
+            return logits.softmax(-1);
+        }
         Tensor qc = q.contiguous(), kc = k.contiguous();
         float[] bv = bias.contiguous().toArray(), mv = mask == null ? null : mask.contiguous().toArray();
         float[] logits = new float[b * h * nn];
