@@ -111,7 +111,8 @@ public final class FinetuneCommand implements Callable<Integer> {
         out.println("finetune: " + b.describe() + (backbone.weights() != null ? " from " + backbone.weights() : " at random init")
                 + ", " + splits.description() + ", " + imageSize + " px, " + model.trainableParameterCount() + " parameters");
         out.flush();
-        FineTune.Result r = new FineTune(cfg, model, splits.train(), splits.val(), out, err).run();
+        FineTune.Result r = new FineTune(cfg, model, splits.train(), splits.val(), out, err)
+                .on(org.ibot4j.runtime.backend.DeviceSelection.selected(System.err)).run();
         out.printf(Locale.ROOT, "finetune: best top-1 %.2f%% at epoch %d; final top-1 %.2f%%, top-5 %.2f%%%s; results in %s%n",
                 r.bestAcc1(), r.bestEpoch(), r.last() == null ? Double.NaN : r.last().acc1(), r.last() == null ? Double.NaN : r.last().acc5(),
                 r.epochsRun() > 0 ? String.format(Locale.ROOT, "; %.1f train img/s", r.imagesPerSecond()) : "",

@@ -21,6 +21,7 @@ import org.ibot4j.runtime.nn.Module;
 import org.ibot4j.runtime.ops.CrossEntropy;
 import org.ibot4j.runtime.optim.AdamW;
 import org.ibot4j.runtime.optim.CosineSchedule;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 import org.ibot4j.train.Checkpoints;
 import org.ibot4j.train.ProgressBar;
@@ -80,6 +81,14 @@ public final class FineTune {
 
     public AdamW optimizer() { return optimizer; }
 
+    private Device device = Device.CPU;
+
+    /** Trains and evaluates with the model and optimiser state on {@code target}; batches are uploaded. Returns this. */
+    public FineTune on(Device target) {
+        this.device = target;
+        return this;
+    }
+
     /** Trains to {@code epochs}. */
     public Result run() throws IOException { return run(config.epochs()); }
 
@@ -101,6 +110,7 @@ public final class FineTune {
             out.println("resumed from " + latest + " at epoch " + start);
             out.flush();
         }
+        model.to(device);
         long nParams = model.trainableParameterCount();
         int ran = 0;
         double ipsSum = 0;
@@ -150,7 +160,7 @@ public final class FineTune {
                 min = Math.min(min, lr);
             }
             reseedDropPath(step);
-            Tensor loss = CrossEntropy.softTargetCrossEntropy(model.forward(b.images()), b.targets(), -1).mean();
+            Tensor loss = CrossEntropy.softTargetCrossEntropy(model.forward(b.images().to(device)), b.targets().to(device), -1).mean();
             double l = loss.item();
             if (!Double.isFinite(l)) throw new IllegalStateException("loss is " + l + " at epoch " + epoch + " step " + s + "; lower --lr");
             model.zeroGrad();
@@ -174,7 +184,7 @@ public final class FineTune {
             Iterator<FineTuneData.ValBatch> it = data.val();
             while (it.hasNext()) {
                 FineTuneData.ValBatch b = it.next();
-                float[] logits = model.forward(b.images()).contiguous().toArray();
+                float[] logits = model.forward(b.images().to(device)).contiguous().toArray();
                 int k = model.numClasses();
                 for (int i = 0; i < b.labels().length; i++) {
                     int y = b.labels()[i];
