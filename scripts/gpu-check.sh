@@ -13,7 +13,7 @@
 #              device-resident, GEMMs in TF32 then BF16 (last: the longest parts)
 # Every figure is a key=value line; a summary is printed last. Exits non-zero when any part fails or times out.
 # Settings (environment): CUDA_LIBDIR (folders searched first), GEMM_QUICK (non-empty: small GEMM shapes, also for JMH),
-# BATCH (64), LOCAL_CROPS (10), STEP_REPS (1), PYTHON (python3), JMH_ARGS (-f 1 -wi 1 -w 500ms -i 3 -r 500ms),
+# BATCH (64), LOCAL_CROPS (10), STEP_REPS (3), PYTHON (python3), JMH_ARGS (-f 1 -wi 1 -w 500ms -i 3 -r 500ms),
 # T_TESTS / T_CHECKS / T_JMH / T_TORCH / T_STEP (timeouts in s: 60 / 80 / 110 / 90 / 90 per step part; 520 in all,
 # under the 600 s of one device call), OUT (folder for logs, default gpu-check-out).
 set -uo pipefail
@@ -100,7 +100,7 @@ jmh_tflops "$OUTDIR/jmh.log" | tee -a "$OUTDIR/jmh.log"
 run torch "${T_TORCH:-90}" "$PYTHON" tools/gpu_step_torch.py --gemm --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps 5
 for p in tf32 bf16; do
   run "step_$p" "${T_STEP:-90}" "$JAVA" "${JOPTS[@]}" -cp "$JAR" org.ibot4j.gpucheck.GpuCheck step \
-      --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps "${STEP_REPS:-1}" --gemm "$p"
+      --batch "$BATCH" --local_crops "$LOCAL_CROPS" --reps "${STEP_REPS:-3}" --gemm "$p"
 done
 
 note summary
