@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.Map;
-import org.ibot4j.model.MultiCropWrapper;
 import org.ibot4j.nativebind.cuda.Cublas;
 import org.ibot4j.nativebind.cuda.Cuda;
 import org.ibot4j.nativebind.cuda.Nvrtc;
@@ -21,34 +20,15 @@ import org.junit.jupiter.api.Test;
  * (only the logged scalars, the teacher's arg-max and the gradient norms). GPU or host-memory fakes; skips otherwise.
  */
 class CudaGpuTrainStepTest {
-    private record Setup(MultiCropWrapper student, MultiCropWrapper teacher, IbotLoss loss, TrainStep step) {}
-
-    private static Setup setup(Device device) {
-        MultiCropWrapper student = StepOfficialTest.network(true), teacher = StepOfficialTest.network(false);
-        teacher.loadStateDict(student.stateDict(), false);
-        teacher.setTrainable(false);
-        IbotLoss loss = new IbotLoss(IbotLoss.Config.of(32, 32, 2, 2, 0.04, 0.07, 0.04, 0.07, 30, 100));
-        student.to(device);
-        teacher.to(device);
-        loss.to(device);
-        return new Setup(student, teacher, loss, new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 0, 2));
-    }
-
-    private static Tensor[] inputs(Rng rng) {
-        Tensor masks = Tensor.zeros(4, 8, 8);
-        for (int i = 0; i < 4 * 64; i += 3) masks.array()[i] = 1f;
-        return new Tensor[] {Tensor.randn(rng, 4, 3, 32, 32), Tensor.randn(rng, 4, 3, 16, 16), masks};
-    }
-
     @Test
     void twoStepsOnTheGpuMatchTheCpu() {
         assumeTrue(Cuda.available(), () -> "no GPU: " + Cuda.unavailableReason());
         assumeTrue(Cublas.isLoaded() && Nvrtc.isLoaded(), "no cuBLAS or NVRTC");
-        Setup cpu = setup(Device.CPU), gpu = setup(Device.CUDA);
+        TinyStep cpu = TinyStep.on(Device.CPU, 0), gpu = TinyStep.on(Device.CUDA, 0);
         assertEquals(Device.CUDA, gpu.student().parameters().get(0).tensor().device());
         CudaTensors.Transfers lastStep = null;
         for (int it = 0; it < 2; it++) {
-            Tensor[] in = inputs(new Rng(40 + it));
+            Tensor[] in = TinyStep.inputs(new Rng(40 + it));
             TrainStep.Result rc = cpu.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
             CudaTensors.Transfers before = CudaTensors.transfers();
             TrainStep.Result rg = gpu.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
@@ -74,7 +54,7 @@ class CudaGpuTrainStepTest {
         assumeTrue(Cublas.isLoaded() && Nvrtc.isLoaded(), "no cuBLAS or NVRTC");
         for (var precision : java.util.List.of(org.ibot4j.runtime.backend.cuda.GemmPrecision.BF16,
                 org.ibot4j.runtime.backend.cuda.GemmPrecision.FP16)) {
-            Setup cpu = setup(Device.CPU), gpu = setup(Device.CUDA);
+            TinyStep cpu = TinyStep.on(Device.CPU, 0), gpu = TinyStep.on(Device.CUDA, 0);
             LossScaler scaler = precision == org.ibot4j.runtime.backend.cuda.GemmPrecision.FP16 ? new LossScaler() : null;
             // 65536 overflows fp16 in this model's backward (a skipped step, LossScalerTest covers it): start lower
             if (scaler != null) scaler.load(java.util.Map.of("scale", 256.0));
@@ -82,7 +62,7 @@ class CudaGpuTrainStepTest {
             org.ibot4j.runtime.backend.cuda.CudaBackend.useShared(precision);
             try {
                 for (int it = 0; it < 2; it++) {
-                    Tensor[] in = inputs(new Rng(60 + it));
+                    Tensor[] in = TinyStep.inputs(new Rng(60 + it));
                     TrainStep.Result rc = cpu.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
                     TrainStep.Result rg = gpu.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
                     assertEquals(rc.loss(), rg.loss(), 2e-2 * Math.abs(rc.loss()), precision + " loss of step " + it);

@@ -43,21 +43,10 @@ class LossScalerTest {
         assertThrows(IllegalArgumentException.class, () -> b.load(Map.of("scale", -1.0)));
     }
 
-    private record Setup(MultiCropWrapper student, MultiCropWrapper teacher, TrainStep step, IbotLoss loss) {}
-
-    private static Setup setup(LossScaler scaler) {
-        MultiCropWrapper student = StepOfficialTest.network(true), teacher = StepOfficialTest.network(false);
-        teacher.loadStateDict(student.stateDict(), false);
-        teacher.setTrainable(false);
-        IbotLoss loss = new IbotLoss(IbotLoss.Config.of(32, 32, 2, 2, 0.04, 0.07, 0.04, 0.07, 30, 100));
-        return new Setup(student, teacher, new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 0, 2)
-                .withLossScaler(scaler), loss);
-    }
-
-    private static Tensor[] inputs(Rng rng) {
-        Tensor masks = Tensor.zeros(4, 8, 8);
-        for (int i = 0; i < 4 * 64; i += 3) masks.array()[i] = 1f;
-        return new Tensor[] {Tensor.randn(rng, 4, 3, 32, 32), Tensor.randn(rng, 4, 3, 16, 16), masks};
+    private static TinyStep setup(LossScaler scaler) {
+        TinyStep t = TinyStep.on(org.ibot4j.runtime.tensor.Device.CPU, 0);
+        t.step().withLossScaler(scaler);
+        return t;
     }
 
     private static Map<String, float[]> values(MultiCropWrapper n) {
@@ -68,9 +57,9 @@ class LossScalerTest {
 
     /** Scaling by a power of two and back is exact in float32: the scaled step equals the plain one bit for bit. */
     @Test void scaledStepEqualsThePlainStep() {
-        Setup plain = setup(null), scaled = setup(new LossScaler());
+        TinyStep plain = setup(null), scaled = setup(new LossScaler());
         for (int it = 0; it < 2; it++) {
-            Tensor[] in = inputs(new Rng(20 + it));
+            Tensor[] in = TinyStep.inputs(new Rng(20 + it));
             TrainStep.Result a = plain.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
             TrainStep.Result b = scaled.step().run(in[0], in[1], in[2], 1, it, 1e-3, 0.04, 0.996);
             assertEquals(a.loss(), b.loss());
@@ -84,9 +73,9 @@ class LossScalerTest {
     @Test void infGradientSkipsTheOptimiserStepAndBacksOff() {
         LossScaler scaler = new LossScaler();
         scaler.load(Map.of("scale", 1e38, "_growth_tracker", 5L));
-        Setup s = setup(scaler);
+        TinyStep s = setup(scaler);
         Map<String, float[]> before = values(s.student());
-        Tensor[] in = inputs(new Rng(3));
+        Tensor[] in = TinyStep.inputs(new Rng(3));
         s.step().run(in[0], in[1], in[2], 1, 0, 1e-3, 0.04, 0.5);
         values(s.student()).forEach((k, v) -> assertArrayEquals(before.get(k), v, "student " + k + " was updated"));
         assertEquals(5e37, scaler.scale(), 1e30);
@@ -96,12 +85,12 @@ class LossScalerTest {
     @Test void checkpointCarriesTheScaler(@TempDir Path dir) throws Exception {
         LossScaler scaler = new LossScaler();
         scaler.update(true);
-        Setup s = setup(scaler);
+        TinyStep s = setup(scaler);
         var c = new Checkpoints.Contents(s.student(), s.teacher(), TrainStep.adamW(s.student()), s.loss().center(),
                 s.loss().center2(), 3, Map.of(), scaler);
         Checkpoints.save(dir.resolve("c.pth"), c);
         LossScaler back = new LossScaler();
-        Setup t = setup(back);
+        TinyStep t = setup(back);
         int epoch = Checkpoints.restore(dir.resolve("c.pth"), new Checkpoints.Contents(t.student(), t.teacher(),
                 TrainStep.adamW(t.student()), t.loss().center(), t.loss().center2(), 0, Map.of(), back));
         assertEquals(3, epoch);

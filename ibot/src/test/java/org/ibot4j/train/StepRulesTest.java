@@ -21,26 +21,10 @@ class StepRulesTest {
         return out;
     }
 
-    private record Setup(MultiCropWrapper student, MultiCropWrapper teacher, TrainStep step) {}
-
-    private static Setup setup() {
-        MultiCropWrapper student = StepOfficialTest.network(true), teacher = StepOfficialTest.network(false);
-        teacher.loadStateDict(student.stateDict(), false);
-        teacher.setTrainable(false);
-        IbotLoss loss = new IbotLoss(IbotLoss.Config.of(32, 32, 2, 2, 0.04, 0.07, 0.04, 0.07, 30, 100));
-        return new Setup(student, teacher, new TrainStep(student, teacher, loss, TrainStep.adamW(student), 3.0, 1, 2));
-    }
-
-    private static Tensor[] inputs(Rng rng) {
-        Tensor masks = Tensor.zeros(4, 8, 8);
-        for (int i = 0; i < 4 * 64; i += 3) masks.array()[i] = 1f;
-        return new Tensor[] {Tensor.randn(rng, 4, 3, 32, 32), Tensor.randn(rng, 4, 3, 16, 16), masks};
-    }
-
     @Test
     void nonFiniteLossStopsBeforeAnyUpdateAndNamesTheStep() {
-        Setup s = setup();
-        Tensor[] in = inputs(new Rng(5));
+        TinyStep s = TinyStep.on(org.ibot4j.runtime.tensor.Device.CPU, 1);
+        Tensor[] in = TinyStep.inputs(new Rng(5));
         in[0].array()[17] = Float.NaN;
         Map<String, float[]> before = snapshot(s.student()), tBefore = snapshot(s.teacher());
         var e = assertThrows(TrainStep.NonFiniteLossException.class, () -> s.step().run(in[0], in[1], in[2], 3, 5, 1e-3, 0.04, 0.996));
@@ -51,8 +35,8 @@ class StepRulesTest {
 
     @Test
     void lastLayerIsFrozenDuringTheFirstEpochsOnly() {
-        Setup s = setup();
-        Tensor[] in = inputs(new Rng(6));
+        TinyStep s = TinyStep.on(org.ibot4j.runtime.tensor.Device.CPU, 1);
+        Tensor[] in = TinyStep.inputs(new Rng(6));
         Map<String, float[]> before = snapshot(s.student());
         s.step().run(in[0], in[1], in[2], 0, 0, 1e-3, 0.04, 0.996);
         Map<String, float[]> after = snapshot(s.student());
