@@ -54,10 +54,11 @@ public final class CudaMemory {
     private static long take(long bytes) {
         long a = reuse(bytes);
         if (a != 0) return a;
-        if (reservedBytes() + bytes > budget()) {
+        if (reservedBytes() + bytes > budget()) {  // over budget: reclaim garbage, then unused blocks of other sizes
             collect();
             a = reuse(bytes);
             if (a != 0) return a;
+            releaseCached();
         }
         Cuda.makeCurrent();
         try {
