@@ -123,9 +123,10 @@ def main():
                 times.append((time.perf_counter() - t0) * 1000)
         ms = statistics.median(times)
         peak = torch.cuda.max_memory_allocated() / 2 ** 20 if cuda else float("nan")
+        reserved = torch.cuda.max_memory_reserved() / 2 ** 20 if cuda else float("nan")
         print(f"torch_step mode={mode} arch=vit_small/16 batch={args.batch} crops=2x224+{args.local_crops}x96 "
               f"out_dim={args.out_dim} step_ms={ms:.1f} images_per_s={args.batch / (ms / 1e3):.1f} "
-              f"peak_mem_mib={peak:.0f} loss={loss.item():.4f}")
+              f"peak_mem_mib={peak:.0f} peak_reserved_mib={reserved:.0f} loss={loss.item():.4f}")
         del one
         if not torch.isfinite(loss):
             raise SystemExit(1)
