@@ -91,7 +91,7 @@ public final class GpuCheck {
                         yield StepParity.run();
                     }
                     case "gemm" -> gemm(quick);
-                    case "step" -> step(GemmPrecision.valueOf(gemm.toUpperCase()), batch, localCrops, outDim, reps);
+                    case "step" -> stepFitting(GemmPrecision.valueOf(gemm.toUpperCase()), batch, localCrops, outDim, reps);
                     default -> true;
                 };
             } catch (RuntimeException | OutOfMemoryError e) {
@@ -172,6 +172,23 @@ public final class GpuCheck {
         float[] x = new float[n];
         for (int i = 0; i < n; i++) x[i] = r.nextFloat() - 0.5f;
         return x;
+    }
+
+    /**
+     * {@link #step} at {@code batch}, halving the batch (down to 8) when the GPU runs out of memory, so one call still
+     * yields figures ("batch 64 if memory allows"); each out-of-memory is printed.
+     */
+    private static boolean stepFitting(GemmPrecision precision, int batch, int localCrops, int outDim, int reps) {
+        for (int b = batch; ; b /= 2) {
+            try {
+                return step(precision, b, localCrops, outDim, reps);
+            } catch (org.ibot4j.nativebind.cuda.CudaException e) {
+                if (!"CUDA_ERROR_OUT_OF_MEMORY".equals(e.errorName()) || b / 2 < 8) throw e;
+                System.out.println("step batch=" + b + " out_of_memory=\"" + e.getMessage() + "\" retrying with batch " + b / 2);
+                CudaMemory.collect();
+                CudaMemory.releaseCached();
+            }
+        }
     }
 
     /**
