@@ -6,8 +6,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
 
 /** The {@code ibot} command line (started by {@code org.ibot4j.launcher.Launcher}). */
 @Command(name = "ibot", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,

@@ -24,11 +24,11 @@ import org.ibot4j.model.IbotHead;
 import org.ibot4j.model.MultiCropWrapper;
 import org.ibot4j.runtime.backend.cuda.CudaBackend;
 import org.ibot4j.runtime.backend.cuda.GemmPrecision;
-import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.nn.DropPath;
 import org.ibot4j.runtime.nn.Module;
 import org.ibot4j.runtime.optim.AdamW;
 import org.ibot4j.runtime.random.Rng;
+import org.ibot4j.runtime.tensor.Device;
 
 /**
  * A pre-training run: builds student and teacher from a {@link TrainConfig}, resumes from

@@ -1,10 +1,10 @@
 package org.ibot4j.runtime.ops;
 
-import org.ibot4j.runtime.backend.cuda.CudaOps;
-import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backend;
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;
 

@@ -1,8 +1,8 @@
 package org.ibot4j.runtime.ops;
 
-import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.random.Rng;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**

@@ -1,9 +1,9 @@
 package org.ibot4j.runtime.ops;
 
-import org.ibot4j.runtime.backend.cuda.CudaOps;
-import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /** Exact (erf) GELU, {@code x·Φ(x)}, as {@code torch.nn.GELU()} with its default approximate='none'. */

@@ -1,8 +1,7 @@
 package org.ibot4j.runtime.ops;
 
-import org.ibot4j.runtime.backend.cuda.CudaOps;
-import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**

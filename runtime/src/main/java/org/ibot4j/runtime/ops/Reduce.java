@@ -1,9 +1,9 @@
 package org.ibot4j.runtime.ops;
 
-import org.ibot4j.runtime.backend.cuda.CudaOps;
-import org.ibot4j.runtime.tensor.Device;
 import java.util.Arrays;
 import org.ibot4j.runtime.autograd.Autograd;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.IntTensor;
 import org.ibot4j.runtime.tensor.Shape;
 import org.ibot4j.runtime.tensor.Tensor;

@@ -1,9 +1,9 @@
 package org.ibot4j.runtime.ops;
 
-import org.ibot4j.runtime.backend.cuda.CudaOps;
-import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.autograd.Autograd;
 import org.ibot4j.runtime.backend.Backends;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /** Softmax and log-softmax over any dim (the backend kernels work on the last dim; other dims transpose). */

@@ -1,12 +1,12 @@
 package org.ibot4j.runtime.optim;
 
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
 import org.ibot4j.runtime.backend.cuda.CudaBackend;
 import org.ibot4j.runtime.backend.cuda.CudaOps;
 import org.ibot4j.runtime.backend.cuda.CudaTensors;
 import org.ibot4j.runtime.tensor.Device;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**

@@ -1,13 +1,13 @@
 package org.ibot4j.runtime.optim;
 
-import org.ibot4j.runtime.backend.cuda.CudaBackend;
-import org.ibot4j.runtime.backend.cuda.CudaOps;
-import org.ibot4j.runtime.backend.cuda.CudaTensors;
-import org.ibot4j.runtime.tensor.Device;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.ibot4j.runtime.backend.cuda.CudaBackend;
+import org.ibot4j.runtime.backend.cuda.CudaOps;
+import org.ibot4j.runtime.backend.cuda.CudaTensors;
+import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 
 /**
