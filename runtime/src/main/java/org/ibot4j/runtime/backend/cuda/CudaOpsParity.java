@@ -26,6 +26,7 @@ public final class CudaOpsParity {
         p.reductionsAndShapes();
         p.rowsAndProducts();
         p.imageOps();
+        p.sixteenBitProducts();
         return p.results;
     }
 
@@ -108,6 +109,32 @@ public final class CudaOpsParity {
         check("normalize", in -> F.normalize(in.get(0), -1, 1e-12f), new int[] {4, 6});
         check("weight-norm", in -> F.weightNorm(in.get(0), in.get(1)), new int[] {5, 1}, new int[] {5, 6});
         check("soft-ce", in -> F.softTargetCrossEntropy(in.get(0), in.get(1).softmax(-1), -1), new int[] {3, 7}, new int[] {3, 7});
+    }
+
+    /**
+     * The bf16 and fp16 GEMM paths (operands converted on the device, float32 accumulation) on operands that both
+     * formats hold exactly (multiples of 1/8 below 16): the product must equal the CPU's. The shared backend's
+     * precision is restored afterwards.
+     */
+    private void sixteenBitProducts() {
+        GemmPrecision before = CudaBackend.shared().precision();
+        Rng rng = new Rng(16);
+        float[] a = new float[37 * 29], b = new float[29 * 23];
+        for (int i = 0; i < a.length; i++) a[i] = (rng.nextInt(128) - 64) / 8f;
+        for (int i = 0; i < b.length; i++) b[i] = (rng.nextInt(128) - 64) / 8f;
+        Tensor ta = Tensor.of(a, 37, 29), tb = Tensor.of(b, 29, 23);
+        float[] want = ta.matmul(tb).toArray();
+        for (GemmPrecision p : new GemmPrecision[] {GemmPrecision.BF16, GemmPrecision.FP16}) {
+            try {
+                CudaBackend.useShared(p);
+                float[] got = ta.to(Device.CUDA).matmul(tb.to(Device.CUDA).transpose(0, 1).contiguous().transpose(0, 1)).toArray();
+                results.add(new CudaParity.Result("op matmul-" + p.name().toLowerCase() + "-exact-operands", error(want, got), 1e-6));
+            } catch (RuntimeException e) {
+                results.add(new CudaParity.Result("op matmul-" + p.name().toLowerCase() + " threw " + e, Double.POSITIVE_INFINITY, 1e-6));
+            } finally {
+                CudaBackend.useShared(before);
+            }
+        }
     }
 
     private void imageOps() {
