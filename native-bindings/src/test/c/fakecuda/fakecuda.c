@@ -97,10 +97,17 @@ static int twin_reduce(unsigned gx, unsigned bx, void** params) {
     if (op == 0) y[yo] = (float) s; else { y[yo] = best; if (arg) arg[o] = bi; } }
   return 0; }
 static float gelu(float v) { return 0.5f * v * (1 + erff(v / sqrtf(2))); }
+#ifdef IBOT_EMULATE
+// scripts/emulated-cuda-check.sh: the real CUDA C kernels compiled as host code (src/test/c/cudaemu); -1: not emulated.
+int emu_launch(const char* name, unsigned gx, unsigned bx, unsigned shmem, void** params);
+#endif
 int cuLaunchKernel(void* f, unsigned gx, unsigned gy, unsigned gz, unsigned bx, unsigned by, unsigned bz,
                    unsigned shmem, void* stream, void** params, void** extra) {
   const char* k = (const char*) f;
   if (bx % 32 || bx > 1024 || gx == 0 || gy != 1 || gz != 1 || by != 1 || bz != 1 || extra) { fprintf(stderr, "bad launch %s\n", k); return 1; }
+#ifdef IBOT_EMULATE
+  { int r = emu_launch(k, gx, bx, shmem, params); if (r >= 0) return r; }
+#endif
   if (!strcmp(k, "scale")) { float* y = P(0, float*); float* x = P(1, float*); float a = P(2, float); int n = P(3, int);
     for (int i = 0; i < n; i++) y[i] = a * x[i]; return 0; }
   if (!strcmp(k, "ibot_unary")) { int op = P(0, int); float* x = P(1, float*); float* y = P(2, float*); int n = P(3, int); float p = P(4, float);
