@@ -10,7 +10,7 @@ import org.ibot4j.nativebind.cuda.Cuda;
 import org.ibot4j.nativebind.cuda.Nvrtc;
 import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
  * (scripts/fake-cuda-check.sh); skips with the reason otherwise.
  */
 class CudaGpuOpsTest {
-    @BeforeAll
-    static void needCuda() {
+    @BeforeEach
+    void needCuda() {
         assumeTrue(Cuda.available(), () -> "no GPU: " + Cuda.unavailableReason());
         assumeTrue(Cublas.isLoaded(), () -> "no cuBLAS: " + Cublas.unavailableReason());
         assumeTrue(Nvrtc.isLoaded(), () -> "no NVRTC: " + Nvrtc.unavailableReason());
