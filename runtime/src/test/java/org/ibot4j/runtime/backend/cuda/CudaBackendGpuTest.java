@@ -2,13 +2,9 @@ package org.ibot4j.runtime.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
 import java.util.Random;
-import org.ibot4j.nativebind.cuda.Cublas;
-import org.ibot4j.nativebind.cuda.Cuda;
-import org.ibot4j.nativebind.cuda.Nvrtc;
 import org.ibot4j.runtime.backend.Backends;
 import org.ibot4j.runtime.tensor.Device;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,9 +16,7 @@ class CudaBackendGpuTest {
 
     /** Per test, so each one is reported skipped with the reason. */
     @BeforeEach void requireGpu() {
-        assumeTrue(Cuda.available(), () -> "no GPU: " + Cuda.unavailableReason());
-        assumeTrue(Cublas.isLoaded(), () -> "no cuBLAS: " + Cublas.unavailableReason());
-        assumeTrue(Nvrtc.isLoaded(), () -> "no NVRTC: " + Nvrtc.unavailableReason());
+        CudaAssumptions.requireBackendLibraries();
         if (fp32 == null) fp32 = CudaBackend.create(GemmPrecision.FP32);
     }
 

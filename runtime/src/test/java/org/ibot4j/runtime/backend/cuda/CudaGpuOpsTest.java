@@ -2,12 +2,8 @@ package org.ibot4j.runtime.backend.cuda;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.List;
-import org.ibot4j.nativebind.cuda.Cublas;
-import org.ibot4j.nativebind.cuda.Cuda;
-import org.ibot4j.nativebind.cuda.Nvrtc;
 import org.ibot4j.runtime.tensor.Device;
 import org.ibot4j.runtime.tensor.Tensor;
 import org.junit.jupiter.api.BeforeEach;
@@ -21,9 +17,7 @@ import org.junit.jupiter.api.Test;
 class CudaGpuOpsTest {
     @BeforeEach
     void needCuda() {
-        assumeTrue(Cuda.available(), () -> "no GPU: " + Cuda.unavailableReason());
-        assumeTrue(Cublas.isLoaded(), () -> "no cuBLAS: " + Cublas.unavailableReason());
-        assumeTrue(Nvrtc.isLoaded(), () -> "no NVRTC: " + Nvrtc.unavailableReason());
+        CudaAssumptions.requireBackendLibraries();
     }
 
     @Test void everyOpMatchesTheCpuInValuesAndGradients() {
